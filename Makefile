@@ -1,0 +1,40 @@
+# The two set-up commands of WeGO Portal (see README.md):
+#   make run   - virtualenv, install, migrate, reference data, start on 127.0.0.1:$(PORT)
+#   make test  - install and run the whole suite on PostgreSQL and Redis
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+# Test services: the ones on this machine unless told otherwise.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/wego
+TEST_REDIS_URL ?= redis://127.0.0.1:6379
+
+.PHONY: run test install messages clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+messages: install
+	cd $(CURDIR) && $(PY) manage.py compilemessages --ignore=.venv -v 0
+
+run: install messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_wego_data
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install messages
+	env -u SECRET_KEY \
+	DATABASE_URL=$(TEST_DATABASE_URL) \
+	CELERY_BROKER_URL=$(TEST_REDIS_URL)/14 \
+	CACHE_URL=$(TEST_REDIS_URL)/15 \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,230 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import m49
+from .models import (
+    Contact,
+    ContactRole,
+    Membership,
+    MembershipCategory,
+    MembershipStatus,
+    Organisation,
+    User,
+)
+from .resources import OrganisationResource
+
+
+class MembershipStatusFilter(admin.SimpleListFilter):
+    """Filter on the status derived from dates and overrides, computed in SQL."""
+
+    title = _("membership status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*MembershipStatus.choices, ("none", _("No membership"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.filter(membership__isnull=True)
+        if value in MembershipStatus.values:
+            ids = Membership.objects.with_status_value(value).values("pk")
+            if queryset.model is Membership:
+                return queryset.filter(pk__in=ids)
+            return queryset.filter(membership__in=ids)
+        return queryset
+
+
+class RegionFilter(admin.SimpleListFilter):
+    title = _("region")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        return m49.REGION_CHOICES
+
+    def queryset(self, request, queryset):
+        if self.value():
+            if queryset.model is Organisation:
+                return queryset.in_region(self.value())
+            return queryset.filter(organisation__country__in=m49.countries_in_region(self.value()))
+        return queryset
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    can_delete = False
+    extra = 0
+    min_num = 0
+    fields = [("category", "joined_on"), ("start_date", "end_date"), ("standing", "standing_reason"), "notes"]
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "title", "email", "language", "user"]
+    raw_id_fields = ["user"]
+    show_change_link = True
+
+
+@admin.register(MembershipCategory)
+class MembershipCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "has_vote", "kind", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [OrganisationResource]
+    list_display = [
+        "name",
+        "kind",
+        "country",
+        "region_display",
+        "category_display",
+        "status_display",
+        "is_founding_member",
+    ]
+    list_filter = [
+        MembershipStatusFilter,
+        "membership__category",
+        "kind",
+        RegionFilter,
+        ("country", CountryFilter),
+        "is_founding_member",
+    ]
+    list_select_related = ["membership__category"]
+    search_fields = ["name", "slug", "search_text"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["membership_history"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", ("country", "is_founding_member")]}),
+        (_("Public profile"), {"fields": ["website", "description", "logo", ("latitude", "longitude")]}),
+        (_("Membership history"), {"fields": ["membership_history"], "classes": ["collapse"]}),
+    ]
+    inlines = [MembershipInline, ContactInline]
+    list_per_page = 50
+
+    @admin.display(description=_("region"))
+    def region_display(self, obj):
+        return obj.region_name
+
+    @admin.display(description=_("category"), ordering="membership__category__name")
+    def category_display(self, obj):
+        membership = _membership_or_none(obj)
+        return membership.category if membership else "—"
+
+    @admin.display(description=_("status"))
+    def status_display(self, obj):
+        membership = _membership_or_none(obj)
+        return membership.status.label if membership else _("No membership")
+
+    @admin.display(description=_("changes of membership"))
+    def membership_history(self, obj):
+        membership = _membership_or_none(obj)
+        if membership is None:
+            return "—"
+        rows = membership.history.select_related("category", "history_user").order_by("-history_date")
+        return format_html_join(
+            "\n",
+            "<div>{} — {} · {} · {} → {} · {} ({})</div>",
+            (
+                (
+                    timezone.localtime(row.history_date).strftime("%Y-%m-%d %H:%M"),
+                    row.get_history_type_display(),
+                    row.category,
+                    row.start_date or "…",
+                    row.end_date or "…",
+                    row.get_standing_display(),
+                    row.history_user or _("system"),
+                )
+                for row in rows
+            ),
+        )
+
+
+def _membership_or_none(organisation):
+    try:
+        return organisation.membership
+    except Membership.DoesNotExist:
+        return None
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "category", "status_display", "joined_on", "start_date", "end_date"]
+    list_filter = [MembershipStatusFilter, "category", RegionFilter]
+    list_select_related = ["organisation", "category"]
+    search_fields = ["organisation__name", "organisation__search_text"]
+    raw_id_fields = ["organisation"]
+    date_hierarchy = "joined_on"
+
+    @admin.display(description=_("status"))
+    def status_display(self, obj):
+        return obj.status.label
+
+
+class ContactRoleInline(admin.TabularInline):
+    model = ContactRole
+    extra = 1
+
+
+@admin.register(Contact)
+class ContactAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "organisation", "email", "roles_display", "language", "user"]
+    list_filter = ["roles__role", "language"]
+    list_select_related = ["organisation", "user"]
+    search_fields = ["name", "email", "organisation__name"]
+    raw_id_fields = ["organisation", "user"]
+    inlines = [ContactRoleInline]
+
+    def get_queryset(self, request):
+        today = timezone.localdate()
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("roles", queryset=ContactRole.objects.active(today), to_attr="active_roles"))
+        )
+
+    @admin.display(description=_("current roles"))
+    def roles_display(self, obj):
+        return ", ".join(str(role.get_role_display()) for role in obj.active_roles) or "—"
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "name"]
+
+
+class UserChangeForm(BaseUserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    add_form = UserCreationForm
+    form = UserChangeForm
+    ordering = ["email"]
+    list_display = ["email", "name", "is_staff", "is_active", "last_login"]
+    search_fields = ["email", "name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal info"), {"fields": ["name"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "name", "usable_password", "password1", "password2"]})
+    ]

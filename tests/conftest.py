@@ -1,0 +1,104 @@
+"""Fixtures shared by the whole suite: categories, members and the people who
+look at them (anonymous, outsider, member, staff)."""
+
+import datetime
+import itertools
+
+import pytest
+from django.utils import timezone
+
+from members.models import (
+    Contact,
+    ContactRole,
+    ContactRoleType,
+    Membership,
+    MembershipCategory,
+    Organisation,
+    OrganisationKind,
+    User,
+)
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def full_category(db):
+    return MembershipCategory.objects.get_or_create(
+        slug="full-member", defaults={"name": "Full Member", "has_vote": True, "kind": "local_government"}
+    )[0]
+
+
+@pytest.fixture
+def associate_category(db):
+    return MembershipCategory.objects.get_or_create(
+        slug="associate-member", defaults={"name": "Associate Member", "kind": "local_government"}
+    )[0]
+
+
+@pytest.fixture
+def industry_category(db):
+    return MembershipCategory.objects.get_or_create(
+        slug="industry-member", defaults={"name": "Industry Member", "kind": "provider"}
+    )[0]
+
+
+@pytest.fixture
+def make_member(db, full_category):
+    """Create an organisation with a membership; keyword arguments override."""
+
+    def make(name=None, country="FR", kind=OrganisationKind.LOCAL_GOVERNMENT, category=None, **options):
+        membership_fields = {
+            key: options.pop(key) for key in ("start_date", "end_date", "standing", "joined_on") if key in options
+        }
+        if membership_fields.get("standing"):
+            membership_fields.setdefault("standing_reason", "Decided by the Executive Committee.")
+        organisation = Organisation.objects.create(
+            name=name or f"Member City {next(_counter)}",
+            country=country,
+            kind=kind,
+            latitude=options.pop("latitude", 48.85),
+            longitude=options.pop("longitude", 2.35),
+            **options,
+        )
+        Membership.objects.create(organisation=organisation, category=category or full_category, **membership_fields)
+        return organisation
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    def make(email=None, **fields):
+        return User.objects.create_user(email=email or f"user{next(_counter)}@example.org", password=PASSWORD, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_contact(db):
+    def make(organisation, role=ContactRoleType.FOCAL_POINT, user=None, **fields):
+        fields.setdefault("name", f"Contact {next(_counter)}")
+        fields.setdefault("email", f"contact{next(_counter)}@example.org")
+        contact = Contact.objects.create(organisation=organisation, user=user, **fields)
+        if role:
+            ContactRole.objects.create(contact=contact, role=role, start_date=datetime.date(2020, 1, 1))
+        return contact
+
+    return make
+
+
+@pytest.fixture
+def staff_user(make_user):
+    return make_user("secretariat@example.org", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
