@@ -201,5 +201,6 @@ _COUNTRIES_BY_REGION = {
 # (slug, name) pairs for forms, sorted by English name. Each slug is its
 # English name in lower case, so sorting by slug keeps the names lazy.
 REGION_CHOICES = [
-    (slug, REGIONS[code]) for code, slug in sorted(REGION_SLUGS.items(), key=lambda item: item[1])
+    (slug, REGIONS[code])
+    for code, slug in sorted(REGION_SLUGS.items(), key=lambda item: item[1])
 ]

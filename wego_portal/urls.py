@@ -16,6 +16,7 @@ admin.site.site_title = "WeGO Portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("members/", include("members.urls")),
+    path("governance/", include("governance.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
