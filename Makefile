@@ -8,7 +8,8 @@ PORT ?= 8000
 
 # Test services: the ones on this machine unless told otherwise.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/wego
-TEST_REDIS_URL ?= redis://127.0.0.1:6379
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/15
 
 .PHONY: run test install messages clean
 
@@ -31,8 +32,8 @@ run: install messages
 test: install messages
 	env -u SECRET_KEY \
 	DATABASE_URL=$(TEST_DATABASE_URL) \
-	CELERY_BROKER_URL=$(TEST_REDIS_URL)/14 \
-	CACHE_URL=$(TEST_REDIS_URL)/15 \
+	CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+	CACHE_URL=$(TEST_CACHE_URL) \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true \
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
