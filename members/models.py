@@ -129,12 +129,12 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(membership__in=Membership.objects.current(on))
 
     def in_directory(self):
-        """What the public directory lists: current members, in a stable order."""
-        return (
-            self.current_members()
-            .select_related("membership__category")
-            .order_by("name", "pk")
-        )
+        """What the public directory lists: current members, in a stable order.
+
+        Sorted on the folded name so that "São Paulo" sits beside "Sao Tome"
+        whatever the database's collation.
+        """
+        return self.current_members().select_related("membership__category").order_by("search_text", "pk")
 
     def search(self, query):
         """Case- and accent-insensitive search: every word must match."""
@@ -224,10 +224,20 @@ class Organisation(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:200]
+            self.slug = self._free_slug()
         self.search_text = fold(f"{self.name} {self.country.name if self.country else ''}")[:500]
         kwargs = _with_update_field(kwargs, "search_text")
         super().save(*args, **kwargs)
+
+
+    def _free_slug(self):
+        """A slug from the name; a namesake (Cuenca, Ecuador and Spain) gets
+        the country code added, then a number."""
+        base = slugify(self.name)[:180] or "member"
+        taken = set(Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        candidates = [base, f"{base}-{str(self.country.code).lower()}" if self.country else base]
+        candidates += [f"{base}-{number}" for number in range(2, len(taken) + 3)]
+        return next(candidate for candidate in candidates if candidate not in taken)
 
 
 def _with_update_field(kwargs, field):

@@ -277,3 +277,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Import and export (the secretariat's CSV) ------------------------------
+from import_export.formats.base_formats import CSV, JSON  # noqa: E402
+
+IMPORT_FORMATS = [CSV]
+EXPORT_FORMATS = [CSV, JSON]
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False

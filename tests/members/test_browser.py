@@ -1,0 +1,59 @@
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def members(make_member, industry_category):
+    make_member("São Paulo", country="BR", latitude=-23.55, longitude=-46.63, is_founding_member=True)
+    make_member("Seoul", country="KR", latitude=37.57, longitude=126.98, is_founding_member=True)
+    make_member("Almaty", country="KZ", latitude=43.22, longitude=76.85)
+    make_member("Paris", country="FR", latitude=48.86, longitude=2.35, is_founding_member=True)
+    make_member("Smart Vendor", country="KR", kind="provider", category=industry_category, latitude=37.5, longitude=127)
+
+
+def test_a_visitor_searches_filters_opens_a_profile_and_sees_the_markers(page, live_server, members):
+    page.goto(f"{live_server.url}/members/")
+    assert page.locator(".leaflet-marker-icon").count() == 5
+
+    page.get_by_label("Search", exact=True).fill("sao paulo")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/members/?q=sao+paulo*")
+    assert page.locator(".member-name").all_inner_texts() == ["São Paulo"]
+    assert page.locator(".leaflet-marker-icon").count() == 1
+
+    page.get_by_role("link", name="Clear all filters").click()
+    page.get_by_label("Region").select_option("asia")
+    page.get_by_label("Founding members only").check()
+    page.get_by_role("button", name="Search").click()
+    assert page.locator(".member-name").all_inner_texts() == ["Seoul"]
+    assert page.get_by_label("Region").input_value() == "asia"
+    assert page.locator(".leaflet-marker-icon").count() == 1
+
+    page.get_by_role("link", name="Seoul").click()
+    assert page.locator("h1").inner_text() == "Seoul"
+    assert "Founding member" in page.content()
+
+
+def test_the_map_marker_opens_a_link_to_the_profile(page, live_server, members):
+    page.goto(f"{live_server.url}/members/?q=almaty")
+    page.locator(".leaflet-marker-icon").click()
+    page.locator(".leaflet-popup a", has_text="Almaty").click()
+    page.wait_for_url("**/members/almaty/")
+
+
+def test_the_page_runs_with_no_csp_violation(page, live_server, members):
+    violations = []
+    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.goto(f"{live_server.url}/members/")
+    page.wait_for_selector(".leaflet-marker-icon")
+    assert violations == []
+
+
+def test_the_filters_are_usable_with_the_keyboard_alone(page, live_server, members):
+    page.goto(f"{live_server.url}/members/")
+    page.get_by_label("Search", exact=True).focus()
+    page.keyboard.type("seoul")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=seoul*")
+    assert page.locator(".member-name").all_inner_texts() == ["Seoul"]

@@ -1,0 +1,161 @@
+import pytest
+from django.urls import reverse
+
+from members.models import Organisation, Standing
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("members:directory")
+
+
+def names(response):
+    return [organisation.name for organisation in response.context["page"].object_list]
+
+
+@pytest.fixture
+def members(make_member, associate_category, industry_category):
+    return {
+        "sao_paulo": make_member("São Paulo", country="BR", is_founding_member=True),
+        "seoul": make_member("Seoul", country="KR", is_founding_member=True),
+        "paris": make_member("Paris", country="FR", is_founding_member=True),
+        "almaty": make_member("Almaty", country="KZ"),
+        "hebron": make_member("Hebron", country="PS", category=associate_category),
+        "vendor": make_member("Smart Vendor", country="KR", kind="provider", category=industry_category),
+    }
+
+
+@pytest.mark.parametrize("query", ["sao paulo", "SAO PAULO", "São Paulo", "são", "paulo", "  sao   paulo "])
+def test_search_ignores_case_and_accents(client, members, query):
+    assert names(client.get(URL, {"q": query})) == ["São Paulo"]
+
+
+def test_searching_seoul_in_capitals_finds_seoul(client, members):
+    assert names(client.get(URL, {"q": "SEOUL"})) == ["Seoul"]
+
+
+def test_search_matches_the_country_name_too(client, members):
+    assert names(client.get(URL, {"q": "korea"})) == ["Seoul", "Smart Vendor"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"country": "KR"}, ["Seoul", "Smart Vendor"]),
+        ({"country": "kr"}, ["Seoul", "Smart Vendor"]),
+        ({"region": "asia"}, ["Almaty", "Hebron", "Seoul", "Smart Vendor"]),
+        ({"region": "americas"}, ["São Paulo"]),
+        ({"kind": "provider"}, ["Smart Vendor"]),
+        ({"category": "associate-member"}, ["Hebron"]),
+        ({"founding": "1"}, ["Paris", "São Paulo", "Seoul"]),
+        ({"founding": "0"}, ["Almaty", "Hebron", "Paris", "São Paulo", "Seoul", "Smart Vendor"]),
+        ({"region": "asia", "kind": "local_government", "founding": "1"}, ["Seoul"]),
+        ({"q": "seoul", "country": "FR"}, []),
+    ],
+)
+def test_each_filter_and_their_combination(client, members, params, expected):
+    assert names(client.get(URL, params)) == expected
+
+
+def test_withdrawn_suspended_and_ended_members_are_not_listed(client, members, today):
+    members["paris"].membership.standing = Standing.WITHDRAWN
+    members["paris"].membership.standing_reason = "Left WeGO"
+    members["paris"].membership.save()
+    listed = names(client.get(URL))
+    assert "Paris" not in listed and "Seoul" in listed
+    assert client.get(members["paris"].get_absolute_url()).status_code == 404
+
+
+def test_the_form_keeps_what_was_chosen(client, members):
+    response = client.get(URL, {"q": "seo", "region": "asia", "founding": "1", "country": "KR"})
+    html = response.content.decode()
+    assert 'value="seo"' in html
+    assert '<option value="asia" selected>' in html
+    assert '<option value="KR" selected>' in html
+    assert 'name="founding" value="1"' in html and "checked" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"country": "ZZ"}, "country"),
+        ({"country": "<script>"}, "country"),
+        ({"region": "atlantis"}, "region"),
+        ({"kind": "dragon"}, "kind"),
+        ({"category": "no-such"}, "category"),
+        ({"q": "x" * 10_000}, "q"),
+    ],
+)
+def test_a_bad_value_is_reported_and_ignored_never_a_500(client, members, params, field):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert len(names(response)) == 6  # the bad filter is left out, the list stays
+    assert b'class="field-error"' in response.content
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "1.5", ""])
+def test_a_bad_page_number_never_gives_a_500(client, members, page):
+    assert client.get(URL, {"page": page}).status_code == 200
+
+
+def test_pagination_is_stable_and_keeps_the_filters(client, make_member):
+    for index in range(30):
+        make_member(f"Twin City {index:02d}" if index % 2 else "Twin City", country="DE")
+    seen = []
+    page_one = client.get(URL, {"country": "DE"})
+    assert b"country=DE&amp;page=2" in page_one.content
+    for number in (1, 2):
+        seen += [o.pk for o in client.get(URL, {"country": "DE", "page": number}).context["page"].object_list]
+    assert len(seen) == len(set(seen)) == 30
+
+
+def test_the_map_gets_a_marker_for_every_listed_member_with_coordinates(client, members):
+    Organisation.objects.filter(pk=members["almaty"].pk).update(latitude=None, longitude=None)
+    response = client.get(URL, {"region": "asia"})
+    markers = response.context["markers"]
+    assert sorted(marker["name"] for marker in markers) == ["Hebron", "Seoul", "Smart Vendor"]
+    assert markers[0]["url"].startswith("/members/")
+    assert b'id="member-markers"' in response.content
+
+
+def test_the_profile_shows_public_fields_and_no_contact_data(client, members, make_contact):
+    make_contact(members["seoul"], name="Kim Focal", email="kim.focal@seoul.go.kr", phone="+82 2 0000")
+    response = client.get(members["seoul"].get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Seoul" in html and "Republic of Korea" in html or "South Korea" in html
+    assert "Kim Focal" not in html and "kim.focal@seoul.go.kr" not in html and "+82 2 0000" not in html
+
+
+def test_an_unknown_profile_is_a_404(client, members):
+    assert client.get(reverse("members:detail", args=["no-such-city"])).status_code == 404
+
+
+@pytest.mark.parametrize("url", [URL, reverse("members:export_csv"), reverse("members:export_json")])
+def test_the_query_count_does_not_grow_with_the_number_of_members(
+    client, make_member, django_assert_num_queries, url
+):
+    def count_queries():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, {"region": "europe"}).status_code == 200
+        return len(captured)
+
+    for _ in range(10):
+        make_member(country="FR")
+    small = count_queries()
+    Organisation.objects.bulk_create(
+        [Organisation(name=f"Bulk {i}", slug=f"bulk-{i}", country="DE", kind="local_government", latitude=50,
+                      longitude=8, search_text=f"bulk {i}") for i in range(990)]
+    )
+    from members.models import Membership, MembershipCategory
+
+    category = MembershipCategory.objects.get(slug="full-member")
+    Membership.objects.bulk_create(
+        [Membership(organisation=o, category=category) for o in Organisation.objects.filter(slug__startswith="bulk-")]
+    )
+    large = count_queries()
+    assert large == small
+    assert small <= 6
