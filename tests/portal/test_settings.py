@@ -1,0 +1,86 @@
+"""The settings read from the environment: the embedded default, the
+production stack, and loud failures on bad values."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "SECRET_KEY": secrets.token_urlsafe(60),
+    "DEBUG": "0",
+    "ALLOWED_HOSTS": "portal.we-gov.org",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "EMAIL_URL": "smtp://mail.example.org:587",
+}
+CONFIG_VARIABLES = {*PRODUCTION, "CSRF_TRUSTED_ORIGINS", "VAR_DIR", "MEDIA_ROOT", "PLAIN_STATIC", "SITE_URL"}
+
+
+def run(code_or_args, env, tmp_path):
+    base = {key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES | {"DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    base.update(env, VAR_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="wego_portal.settings")
+    args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60)
+
+
+SHOW = (
+    "from django.conf import settings as s;"
+    "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND,"
+    " s.CACHES['default']['BACKEND'])"
+)
+
+
+def test_with_no_environment_the_portal_runs_on_the_embedded_default(tmp_path):
+    result = run(SHOW, {}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "True",
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.filebased.EmailBackend",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
+    assert (tmp_path / "var").is_dir()
+
+
+def test_with_the_production_variables_it_runs_the_real_stack(tmp_path):
+    result = run(SHOW + ";print(s.EMAIL_HOST, s.EMAIL_PORT, s.SECURE_SSL_REDIRECT)", PRODUCTION, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "django.db.backends.postgresql",
+        "False",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "django.core.cache.backends.redis.RedisCache",
+        "mail.example.org",
+        "587",
+        "True",
+    ]
+
+
+def test_production_settings_pass_the_deployment_checks_with_nothing_silenced(tmp_path):
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues (0 silenced)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "0"}, "SECRET_KEY must be set"),
+        ({"DEBUG": "maybe"}, "DEBUG must be a boolean"),
+        ({"CONN_MAX_AGE": "forever"}, "CONN_MAX_AGE must be an integer"),
+        ({"EMAIL_URL": "carrier-pigeon://coop"}, "EMAIL_URL must look like"),
+        ({"CACHE_URL": "memcached://127.0.0.1"}, "CACHE_URL must be a redis:// URL"),
+    ],
+)
+def test_a_bad_setting_fails_loudly_at_start_up(tmp_path, env, message):
+    result = run(SHOW, env, tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr
