@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from . import m49
 from .text import fold, search_terms
+from .validators import validate_logo
 
 
 class UserManager(BaseUserManager):
@@ -157,7 +158,13 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     country = CountryField(_("country"))
     website = models.URLField(_("website"), blank=True, help_text=_("Shown publicly."))
-    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True, help_text=_("Shown publicly."))
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("Shown publicly. PNG, JPEG or WebP, at most 1 MB."),
+    )
     description = models.TextField(
         _("short description"), max_length=1000, blank=True, help_text=_("Shown publicly.")
     )
