@@ -1,0 +1,58 @@
+"""Checks on uploaded files: size, and the type read from the file's own
+bytes, not only from the name the uploader gave it."""
+
+import zipfile
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+# Office Open XML documents are ZIP files whose parts live under one folder.
+OOXML_FOLDERS = {".docx": "word/", ".xlsx": "xl/", ".pptx": "ppt/"}
+CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+def _looks_like(upload, extension):
+    upload.seek(0)
+    if extension == ".pdf":
+        return upload.read(5) == b"%PDF-"
+    if upload.read(4) != b"PK\x03\x04":
+        return False
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    return "[Content_Types].xml" in names and any(name.startswith(OOXML_FOLDERS[extension]) for name in names)
+
+
+def validate_meeting_document(upload):
+    """A PDF, DOCX, XLSX or PPTX file of at most MEETING_DOCUMENT_MAX_BYTES."""
+    if getattr(upload, "_committed", False):
+        return  # a file already stored was checked when it was uploaded
+    limit = settings.MEETING_DOCUMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; the most allowed is %(limit)s."),
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+        )
+    extension = PurePosixPath(upload.name or "").suffix.lower()
+    if extension not in CONTENT_TYPES:
+        raise ValidationError(_("Upload a PDF, DOCX, XLSX or PPTX file."))
+    try:
+        genuine = _looks_like(upload, extension)
+    finally:
+        upload.seek(0)
+    if not genuine:
+        raise ValidationError(
+            _("The file's content is not a %(type)s file, whatever its name says."),
+            params={"type": extension[1:].upper()},
+        )

@@ -1,0 +1,589 @@
+"""Meetings of WeGO's bodies: their agenda, documents, invitations, delegate
+registrations, attendance and the decisions taken.
+
+Imported at the end of ``governance/models.py`` so that Django finds these
+models in the governance app. Who may see a meeting or a document is decided
+in ``governance/access.py`` alone; multi-row actions (convene, change,
+cancel, register) are in ``governance/services_meetings.py``.
+"""
+
+import hashlib
+import secrets
+import uuid
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Organisation
+
+from .files import validate_meeting_document
+from .models import Body, BodySlug, Office, PostRole, Term
+
+
+def validate_time_zone(value):
+    """An IANA time zone name that this machine's zoneinfo knows."""
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("“%(value)s” is not a known time zone; use an IANA name such as Asia/Seoul."),
+            params={"value": value},
+        ) from None
+
+
+class MeetingKind(models.TextChoices):
+    REGULAR = "regular", _("Regular")
+    EXTRAORDINARY = "extraordinary", _("Extraordinary")
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    CONVENED = "convened", _("Convened")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """Voting rights and quorum of a meeting: one vote per full member city
+    entitled to sit, quorate when more than half of them take part."""
+
+    voters: int
+    registered: int
+    present: int
+
+    @property
+    def required(self):
+        return self.voters // 2 + 1
+
+    @property
+    def quorate_by_registrations(self):
+        return self.voters > 0 and self.registered >= self.required
+
+    @property
+    def quorate_by_attendance(self):
+        return self.voters > 0 and self.present >= self.required
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        return self.filter(end__gte=now or timezone.now()).order_by("start", "pk")
+
+    def past(self, now=None):
+        return self.filter(end__lt=now or timezone.now()).order_by("-start", "-pk")
+
+    def visible_to(self, user):
+        """The meetings ``user`` may open (see governance/access.py)."""
+        from . import access
+
+        return self.filter(pk__in=access.meetings_visible_to(user).values("pk"))
+
+
+class Meeting(models.Model):
+    """A meeting of a body (General Assembly or Executive Committee) in a term.
+
+    Its date, place, body and status are public; the rest is for those the
+    access rules let in. ``sequence`` is the iCalendar SEQUENCE: raised by
+    save() whenever the time, the place or the status changes, so calendar
+    programs replace the event they hold.
+    """
+
+    SCHEDULE_FIELDS = ("start", "end", "time_zone", "venue", "status")
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("body"))
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("term"))
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.REGULAR)
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, help_text=_("For example “9th General Assembly”. Shown publicly.")
+    )
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, blank=True, help_text=_("Part of the meeting's address.")
+    )
+    start = models.DateTimeField(_("starts"), help_text=_("Local time at the venue, in the meeting's time zone."))
+    end = models.DateTimeField(_("ends"), help_text=_("Local time at the venue, in the meeting's time zone."))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Asia/Seoul",
+        validators=[validate_time_zone],
+        help_text=_("IANA name of the venue's time zone, for example Europe/Paris."),
+    )
+    venue = models.CharField(_("venue"), max_length=300, help_text=_("Place and city. Shown publicly."))
+    host = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_meetings",
+        verbose_name=_("host member"),
+        help_text=_("Empty for a regular General Assembly: the Executive Vice President City of the term hosts it."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    status_note = models.TextField(_("note on the status"), blank=True, help_text=_("For example why it was cancelled."))
+    uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
+    convened_at = models.DateTimeField(_("convened at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="meeting_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(status__in=MeetingStatus.values), name="meeting_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        if self.title:
+            return self.title
+        return f"{self.body} {self.local_start:%Y-%m-%d}" if self.start and self.body_id else str(_("Meeting"))
+
+    def get_absolute_url(self):
+        return reverse("meetings:detail", args=[self.slug])
+
+    def get_ics_url(self):
+        return reverse("meetings:ics", args=[self.slug])
+
+    @property
+    def zone(self):
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.start, self.zone)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.end, self.zone)
+
+    @property
+    def is_general_assembly(self):
+        return self.body.slug == BodySlug.GENERAL_ASSEMBLY
+
+    def has_started(self, now=None):
+        return (now or timezone.now()) >= self.start
+
+    def accepts_registrations(self, now=None):
+        """Delegates may be registered and changed until the meeting starts."""
+        return self.status in (MeetingStatus.PLANNED, MeetingStatus.CONVENED) and not self.has_started(now)
+
+    def default_host(self):
+        """The Executive Vice President City of the term hosts the next
+        regular General Assembly."""
+        if not (self.body_id and self.term_id) or not self.is_general_assembly or self.kind != MeetingKind.REGULAR:
+            return None
+        office = (
+            Office.objects.filter(term_id=self.term_id, post__role=PostRole.EXECUTIVE_VICE_PRESIDENT)
+            .select_related("organisation")
+            .order_by("-start_date")
+            .first()
+        )
+        return office.organisation if office else None
+
+    def quorum(self):
+        """Voting rights and quorum, from registrations and from attendance."""
+        from . import access
+
+        voters = access.voting_organisations(self).values("pk")
+        return Quorum(
+            voters=voters.count(),
+            registered=self.registrations.filter(is_voting_delegate=True, organisation__in=voters)
+            .values("organisation").distinct().count(),
+            present=self.attendances.filter(organisation__in=voters).values("organisation").distinct().count(),
+        )
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("A meeting ends after it starts.")})
+        if self.start and self.term_id:
+            day = self.local_start.date()
+            term = self.term
+            if not term.start_date <= day <= term.end_date:
+                raise ValidationError(
+                    {"term": _("The meeting's date lies outside the term %(term)s.") % {"term": term}}
+                )
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._free_slug()
+        if self.host_id is None:
+            host = self.default_host()
+            if host is not None:
+                self.host = host
+                kwargs = _with_update_field(kwargs, "host")
+        if self.pk:
+            previous = Meeting.objects.filter(pk=self.pk).values("sequence", *self.SCHEDULE_FIELDS).first()
+            if previous and any(previous[name] != getattr(self, name) for name in self.SCHEDULE_FIELDS):
+                self.sequence = previous["sequence"] + 1
+                kwargs = _with_update_field(kwargs, "sequence")
+        super().save(*args, **kwargs)
+
+    def _free_slug(self):
+        base = slugify(f"{self.body.abbreviation} {self.local_start:%Y-%m-%d}")[:90] or "meeting"
+        taken = set(Meeting.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        candidates = [base] + [f"{base}-{number}" for number in range(2, len(taken) + 3)]
+        return next(candidate for candidate in candidates if candidate not in taken)
+
+
+def _with_update_field(kwargs, field):
+    if kwargs.get("update_fields") is not None:
+        kwargs["update_fields"] = {*kwargs["update_fields"], field}
+    return kwargs
+
+
+class AgendaItem(models.Model):
+    """An item on a meeting's agenda, in order."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.meeting.get_absolute_url() + f"#item-{self.pk}"
+
+
+class DocumentKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    AGENDA = "agenda", _("Agenda")
+    WORKING_PAPER = "working_paper", _("Working paper")
+    MINUTES = "minutes", _("Minutes")
+
+
+class DocumentState(models.TextChoices):
+    DRAFT = "draft", _("Draft (secretariat only)")
+    FINAL = "final", _("Final (published)")
+
+
+class DocumentVisibility(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    MEMBERS = "members", _("Members who may see the meeting")
+    BODY = "body", _("The body's members")
+
+
+def _document_path(document, filename):
+    # The stored name never comes from the uploader: a random name with the
+    # checked extension, under the meeting's stable id.
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"meetings/{document.meeting.uid}/{uuid.uuid4().hex}{suffix}"
+
+
+class Document(models.Model):
+    """A meeting document. Drafts are seen by the secretariat only; a final
+    document by those its visibility allows (see governance/access.py).
+    Files are streamed by a view that checks access, never from a public URL."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents", verbose_name=_("meeting"))
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("agenda item"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("file"),
+        upload_to=_document_path,
+        max_length=200,
+        validators=[validate_meeting_document],
+        help_text=_("PDF, DOCX, XLSX or PPTX."),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=DocumentState.choices, default=DocumentState.DRAFT)
+    visibility = models.CharField(
+        _("visible to"), max_length=10, choices=DocumentVisibility.choices, default=DocumentVisibility.MEMBERS
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["meeting", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=DocumentState.values), name="document_state_valid"),
+            models.CheckConstraint(
+                condition=Q(visibility__in=DocumentVisibility.values), name="document_visibility_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:document", args=[self.meeting.slug, self.pk])
+
+    @property
+    def extension(self):
+        return PurePosixPath(self.file.name or "").suffix.lower()
+
+    def download_name(self):
+        """A safe file name for Content-Disposition: only letters, digits and
+        dashes from the meeting and title, and the checked extension."""
+        stem = slugify(f"{self.meeting.slug} {self.title}", allow_unicode=True)[:120] or "document"
+        return f"{stem}{self.extension}"
+
+    def clean(self):
+        super().clean()
+        if self.agenda_item_id and self.meeting_id and self.agenda_item.meeting_id != self.meeting_id:
+            raise ValidationError({"agenda_item": _("The agenda item belongs to another meeting.")})
+
+
+class Invitation(models.Model):
+    """A member organisation invited to a meeting (made when it is convened)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("meeting"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="meeting_invitations", verbose_name=_("member")
+    )
+    invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["meeting", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "organisation"], name="invitation_once_per_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.meeting}"
+
+
+class Registration(models.Model):
+    """A delegate a member organisation registers for a meeting (RSVP).
+
+    One voting delegate per organisation; others attend as observers."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("meeting")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="meeting_registrations", verbose_name=_("member")
+    )
+    name = models.CharField(_("delegate's name"), max_length=200)
+    email = models.EmailField(_("delegate's e-mail address"))
+    is_voting_delegate = models.BooleanField(_("voting delegate"), default=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_registrations",
+        verbose_name=_("registered by"),
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["meeting", "organisation__name", "-is_voting_delegate", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "meeting", "organisation", Lower("email"), name="registration_delegate_once_per_meeting"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "organisation"],
+                condition=Q(is_voting_delegate=True),
+                name="registration_one_voting_delegate",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+    def get_absolute_url(self):
+        return self.meeting.get_absolute_url() + "#registration"
+
+
+class Attendance(models.Model):
+    """A member organisation present at a meeting, as the secretariat recorded it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="meeting_attendances", verbose_name=_("member")
+    )
+    representative = models.CharField(_("represented by"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["meeting", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "organisation"], name="attendance_once_per_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.meeting}"
+
+
+class ResolutionKind(models.TextChoices):
+    RESOLUTION = "resolution", _("Resolution")
+    ELECTION = "election", _("Election")
+
+
+class Outcome(models.TextChoices):
+    ADOPTED = "adopted", _("Adopted")
+    REJECTED = "rejected", _("Rejected")
+    ELECTED = "elected", _("Elected")
+    NOT_ELECTED = "not_elected", _("Not elected")
+    DEFERRED = "deferred", _("Deferred")
+
+
+CARRIED_OUTCOMES = {Outcome.ADOPTED, Outcome.ELECTED}
+FAILED_OUTCOMES = {Outcome.REJECTED, Outcome.NOT_ELECTED}
+
+
+class Resolution(models.Model):
+    """A resolution or an election result on an agenda item.
+
+    A decision carries when the meeting is quorate (by attendance) and more
+    votes are cast for than against; abstentions do not count as votes cast.
+    Votes may be left empty for a decision taken by consensus.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="resolutions", verbose_name=_("meeting"))
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="resolutions", verbose_name=_("agenda item")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ResolutionKind.choices, default=ResolutionKind.RESOLUTION)
+    number = models.CharField(_("number"), max_length=30, blank=True)
+    text = models.TextField(_("text"))
+    candidate = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="election_results",
+        verbose_name=_("candidate"),
+        help_text=_("For an election result."),
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    votes_for = models.PositiveIntegerField(_("for"), null=True, blank=True)
+    votes_against = models.PositiveIntegerField(_("against"), null=True, blank=True)
+    abstaining = models.PositiveIntegerField(_("abstaining"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("resolution or election result")
+        verbose_name_plural = _("resolutions and election results")
+        ordering = ["meeting", "agenda_item__position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(votes_for__isnull=True) & Q(votes_against__isnull=True) & Q(abstaining__isnull=True))
+                | (Q(votes_for__isnull=False) & Q(votes_against__isnull=False) & Q(abstaining__isnull=False)),
+                name="resolution_votes_all_or_none",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number or self.text[:60]
+
+    def get_absolute_url(self):
+        return self.agenda_item.get_absolute_url()
+
+    @property
+    def has_votes(self):
+        return self.votes_for is not None
+
+    def carries(self, quorum):
+        """Whether the votes recorded carry the decision (None when no vote was counted)."""
+        if not self.has_votes:
+            return None
+        return quorum.quorate_by_attendance and self.votes_for > self.votes_against
+
+    def clean(self):
+        super().clean()
+        if self.agenda_item_id and self.meeting_id and self.agenda_item.meeting_id != self.meeting_id:
+            raise ValidationError({"agenda_item": _("The agenda item belongs to another meeting.")})
+        counts = [self.votes_for, self.votes_against, self.abstaining]
+        if any(count is None for count in counts) and any(count is not None for count in counts):
+            raise ValidationError(_("Give the votes for, against and abstaining, or none of them."))
+        if self.kind == ResolutionKind.ELECTION and not self.candidate_id:
+            raise ValidationError({"candidate": _("Name the candidate of the election.")})
+        if not self.has_votes or not self.meeting_id:
+            return
+        quorum = self.meeting.quorum()
+        if sum(counts) > quorum.present:
+            raise ValidationError(
+                _("%(cast)d votes are more than the %(present)d voting members recorded present.")
+                % {"cast": sum(counts), "present": quorum.present}
+            )
+        carried = self.carries(quorum)
+        if self.outcome in CARRIED_OUTCOMES and not carried:
+            raise ValidationError(
+                {"outcome": _("The votes do not carry it: the meeting must be quorate and more votes be for than against.")}
+            )
+        if self.outcome in FAILED_OUTCOMES and carried:
+            raise ValidationError({"outcome": _("The votes carry it: the outcome cannot be a rejection.")})
+
+
+class CalendarFeedQuerySet(models.QuerySet):
+    def for_token(self, token):
+        return self.filter(token_hash=CalendarFeed.hash_token(token)).select_related("user").first()
+
+
+class CalendarFeed(models.Model):
+    """A user's private calendar feed of the meetings they may see.
+
+    Only a hash of the secret in its address is kept: the address is shown
+    once, when made; resetting it makes a new one, deleting revokes it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("user")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)
+
+    @staticmethod
+    def hash_token(token):
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def reset_for(cls, user):
+        """Give ``user`` a new secret feed address (revoking the old one); return the secret."""
+        token = secrets.token_urlsafe(32)
+        cls.objects.update_or_create(user=user, defaults={"token_hash": cls.hash_token(token)})
+        return token

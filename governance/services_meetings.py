@@ -1,0 +1,170 @@
+"""Actions on meetings that change several rows, each in one transaction.
+
+Each takes ids, locks the meeting's row, raises ``MeetingError`` with a
+message fit for the person who asked, and logs what it did. The notices that
+follow (convened, changed, cancelled) are to be recorded by the
+notifications outbox in the same transaction: ``_announce`` is that one
+place.
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Organisation, User
+
+from . import access
+from .meetings import Invitation, Meeting, MeetingStatus, Registration
+
+log = logging.getLogger(__name__)
+
+# What change_meeting() may change; a change of any SCHEDULE field raises
+# the meeting's iCalendar SEQUENCE (Meeting.save).
+CHANGEABLE_FIELDS = {"title", "start", "end", "time_zone", "venue", "host_id", "status_note"}
+
+
+class MeetingError(Exception):
+    """An action on a meeting that the rules do not allow; the message says why."""
+
+
+def _locked(meeting_id):
+    try:
+        return Meeting.objects.select_for_update().select_related("body", "term").get(pk=meeting_id)
+    except Meeting.DoesNotExist:
+        raise MeetingError(_("There is no such meeting.")) from None
+
+
+def _announce(meeting, event, by_user_id, changed=()):
+    """The hook for notices about ``meeting``; runs inside the caller's
+    transaction so a notice is recorded with the change or not at all."""
+    log.info("meeting %s %s by user %s %s", meeting.pk, event, by_user_id, ",".join(changed))
+
+
+@transaction.atomic
+def convene_meeting(meeting_id, by_user_id):
+    """Convene a planned meeting: invite every organisation that may see it."""
+    meeting = _locked(meeting_id)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise MeetingError(_("Only a planned meeting can be convened; this one is %(status)s.") % {
+            "status": meeting.get_status_display()})
+    if meeting.has_started():
+        raise MeetingError(_("The meeting has already started."))
+    meeting.status = MeetingStatus.CONVENED
+    meeting.convened_at = timezone.now()
+    meeting.save()
+    invited = access.organisations_invited_to(meeting).values_list("pk", flat=True)
+    Invitation.objects.bulk_create(
+        [Invitation(meeting=meeting, organisation_id=pk) for pk in invited], ignore_conflicts=True
+    )
+    _announce(meeting, "convened", by_user_id)
+    return meeting
+
+
+@transaction.atomic
+def change_meeting(meeting_id, by_user_id, **changes):
+    """Change a meeting's time, place or details; the calendar SEQUENCE rises."""
+    unknown = set(changes) - CHANGEABLE_FIELDS
+    if unknown:
+        raise ValueError(f"change_meeting cannot change {sorted(unknown)}")
+    meeting = _locked(meeting_id)
+    if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED):
+        raise MeetingError(_("A meeting that was held or cancelled cannot be changed."))
+    for name, value in changes.items():
+        setattr(meeting, name, value)
+    try:
+        meeting.full_clean()
+    except ValidationError as error:
+        raise MeetingError(" ".join(error.messages)) from None
+    changed = [name for name in meeting.SCHEDULE_FIELDS if name in changes]
+    meeting.save()
+    meeting_changed(meeting.pk, by_user_id, changed)
+    return meeting
+
+
+def meeting_changed(meeting_id, by_user_id, changed):
+    """Record that a convened meeting's time or place changed (from the admin
+    or change_meeting); called inside their transaction."""
+    meeting = Meeting.objects.get(pk=meeting_id)
+    if changed and meeting.status == MeetingStatus.CONVENED:
+        _announce(meeting, "changed", by_user_id, changed)
+
+
+@transaction.atomic
+def cancel_meeting(meeting_id, by_user_id, reason=""):
+    meeting = _locked(meeting_id)
+    if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED):
+        raise MeetingError(_("This meeting is already %(status)s.") % {"status": meeting.get_status_display()})
+    was_convened = meeting.status == MeetingStatus.CONVENED
+    meeting.status = MeetingStatus.CANCELLED
+    if reason:
+        meeting.status_note = reason
+    meeting.save()
+    if was_convened:
+        _announce(meeting, "cancelled", by_user_id)
+    return meeting
+
+
+@transaction.atomic
+def mark_meeting_held(meeting_id, by_user_id):
+    meeting = _locked(meeting_id)
+    if meeting.status != MeetingStatus.CONVENED:
+        raise MeetingError(_("Only a convened meeting can be marked as held."))
+    if not meeting.has_started():
+        raise MeetingError(_("The meeting has not started yet."))
+    meeting.status = MeetingStatus.HELD
+    meeting.save()
+    return meeting
+
+
+def _check_may_register(meeting, organisation_id, user_id):
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    organisation = Organisation.objects.filter(pk=organisation_id).select_related("membership__category").first()
+    if user is None or organisation is None or not access.may_act_for(user, organisation, meeting):
+        raise MeetingError(_("You may register delegates only for your own organisation, for a meeting it may attend."))
+    if not meeting.accepts_registrations():
+        raise MeetingError(_("Registration for this meeting is closed: it has started, was held or was cancelled."))
+    return organisation
+
+
+@transaction.atomic
+def register_delegate(meeting_id, organisation_id, by_user_id, name, email, is_voting_delegate=False):
+    """Register a delegate of ``organisation_id`` for the meeting, on behalf of user ``by_user_id``."""
+    meeting = _locked(meeting_id)
+    organisation = _check_may_register(meeting, organisation_id, by_user_id)
+    if is_voting_delegate and not organisation.membership.category.has_vote:
+        raise MeetingError(_("%(member)s is not a full member: its delegates attend without a vote.") % {
+            "member": organisation})
+    registrations = Registration.objects.filter(meeting=meeting, organisation=organisation)
+    if registrations.filter(email__iexact=email).exists():
+        raise MeetingError(_("%(email)s is already registered.") % {"email": email})
+    if is_voting_delegate and registrations.filter(is_voting_delegate=True).exists():
+        raise MeetingError(_("%(member)s already has a voting delegate; remove that one first.") % {
+            "member": organisation})
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                meeting=meeting,
+                organisation=organisation,
+                name=name,
+                email=email,
+                is_voting_delegate=is_voting_delegate,
+                registered_by_id=by_user_id,
+            )
+    except IntegrityError:  # a concurrent request of the same organisation won
+        raise MeetingError(_("This delegate was registered at the same moment; reload the page.")) from None
+    log.info("meeting %s: %s registered delegate %s", meeting.pk, organisation.pk, registration.pk)
+    return registration
+
+
+@transaction.atomic
+def remove_registration(registration_id, by_user_id):
+    registration = Registration.objects.filter(pk=registration_id).first()
+    if registration is None:
+        raise MeetingError(_("There is no such registration."))
+    meeting = _locked(registration.meeting_id)
+    _check_may_register(meeting, registration.organisation_id, by_user_id)
+    registration.delete()
+    log.info("meeting %s: registration %s removed by user %s", meeting.pk, registration_id, by_user_id)
