@@ -12,12 +12,14 @@ admin and from code) and again by a PostgreSQL trigger (see migration 0002),
 so no code path can save a breach.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from members.models import Membership, Organisation
 
@@ -122,6 +124,19 @@ class Term(models.Model):
                 raise ValidationError(
                     _("This term overlaps the term %(term)s.") % {"term": overlapping.first()}
                 )
+            if self.pk:
+                # Moving a term's dates must not strand its offices outside it
+                # (offices without an end date simply follow the term's end).
+                outside = self.offices.filter(
+                    Q(start_date__lt=self.start_date)
+                    | Q(start_date__gt=self.end_date)
+                    | Q(end_date__gt=self.end_date)
+                )
+                if outside.exists():
+                    raise ValidationError(
+                        _("%(count)d office(s) of this term lie outside these dates; end or move them first.")
+                        % {"count": outside.count()}
+                    )
 
 
 class PostRole(models.TextChoices):
@@ -163,6 +178,10 @@ class Post(models.Model):
 
 
 class OfficeQuerySet(models.QuerySet):
+    def with_effective_end(self):
+        """Annotate ``effective_end_date``: the office's end, or its term's end when it has none."""
+        return self.annotate(effective_end_date=Coalesce("end_date", "term__end_date"))
+
     def current(self, on=None):
         """Offices held on ``on`` (default today)."""
         on = on or timezone.localdate()
@@ -174,14 +193,33 @@ class OfficeQuerySet(models.QuerySet):
         )
 
     def overlapping(self, start, end):
-        """Offices whose dates meet [start, end]; ``end=None`` means open-ended."""
-        qs = self.filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-        if end is not None:
-            qs = qs.filter(start_date__lte=end)
-        return qs
+        """Offices held on some day of [start, end].
+
+        An office without an end date runs to the end of its term, not for
+        ever: a past term's open offices do not meet a later term's.
+        """
+        return self.with_effective_end().filter(start_date__lte=end, effective_end_date__gte=start)
 
     def on_body(self, body_slug):
         return self.filter(post__body__slug=body_slug)
+
+    def for_display(self, on=None):
+        """With what public pages show, and ``member_listed``: whether the
+        holder is a current member, so its profile can be linked."""
+        current_membership = Membership.objects.current(on).filter(organisation=OuterRef("organisation"))
+        return self.select_related("post__body", "term", "organisation").annotate(
+            member_listed=Exists(current_membership)
+        )
+
+
+def excom_member_ids(on=None):
+    """The ids of the members holding an Executive Committee seat on ``on``
+    (default today), officers included, as a subquery."""
+    return (
+        Office.objects.current(on)
+        .on_body(BodySlug.EXECUTIVE_COMMITTEE)
+        .values("organisation_id")
+    )
 
 
 class HowChosen(models.TextChoices):
@@ -197,6 +235,16 @@ class EndReason(models.TextChoices):
     MEMBERSHIP_ENDED = "membership_ended", _("Membership ended, suspended or withdrawn")
     REPLACED = "replaced", _("Replaced")
     OTHER = "other", _("Other")
+
+
+def _peak(intervals, start, end):
+    """The most distinct keys whose (first, last) dates cover one same day of [start, end].
+
+    The count can only rise on a day some interval begins, so those days
+    (and ``start``) are the only ones to look at.
+    """
+    days = {start} | {first for first, _last, _key in intervals if start < first <= end}
+    return max(len({key for first, last, key in intervals if first <= day <= last}) for day in days)
 
 
 class Office(models.Model):
@@ -218,6 +266,10 @@ class Office(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = OfficeQuerySet.as_manager()
+
+    # Set by a formset that saves several offices together: it then checks the
+    # rules itself, across its rows (see governance.admin.OfficeInlineFormSet).
+    rules_checked_by_formset = False
 
     class Meta:
         verbose_name = _("office")
@@ -248,64 +300,125 @@ class Office(models.Model):
         on = on or timezone.localdate()
         return self.start_date <= on <= self.effective_end and self.term.start_date <= on <= self.term.end_date
 
+    @property
+    def ended_early(self):
+        return self.end_date is not None and self.end_date < self.term.end_date
+
+    def _related_or_none(self, name):
+        try:
+            return getattr(self, name)  # may be an unsaved term, on a term's add page
+        except ObjectDoesNotExist:
+            return None
+
+    def _is_complete(self):
+        term = self._related_or_none("term")
+        return bool(
+            self._related_or_none("post") and self.organisation_id and self.start_date
+            and term and term.start_date and term.end_date
+        )
+
     def clean(self):
         """The statutes' rules, as clear errors (the database holds them too)."""
         super().clean()
-        if not (self.post_id and self.term_id and self.organisation_id and self.start_date):
+        if not self._is_complete():
             return  # field errors are reported on their own
-        errors = []
         term = self.term
         if self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("An office cannot end before it starts.")})
         if self.end_date and not self.end_reason:
             raise ValidationError({"end_reason": _("Say why the office ended.")})
+        errors = []
         if self.start_date < term.start_date or self.start_date > term.end_date:
             errors.append(_("The office must start within its term (%(start)s to %(end)s).") % {
                 "start": term.start_date, "end": term.end_date})
         if self.end_date and self.end_date > term.end_date:
             errors.append(_("The office cannot end after its term ends (%(end)s).") % {"end": term.end_date})
-
-        previous = Office.objects.filter(pk=self.pk).values("organisation_id", "post_id", "start_date").first()
-        appointment_changed = previous is None or previous != {
-            "organisation_id": self.organisation_id, "post_id": self.post_id, "start_date": self.start_date}
-        if appointment_changed:
-            membership = Membership.objects.filter(organisation_id=self.organisation_id).select_related(
-                "category").first()
-            if membership is None or not membership.category.has_vote or not membership.is_current(self.start_date):
-                errors.append(_("Only current full members may hold an office: %(member)s is not one.") % {
-                    "member": self.organisation})
-
-        others = Office.objects.exclude(pk=self.pk).overlapping(self.start_date, self.end_date or term.end_date)
-        post = self.post
-        if others.filter(organisation_id=self.organisation_id, post__body_id=post.body_id).exists():
-            errors.append(_("%(member)s already holds a post on the %(body)s over these dates.") % {
-                "member": self.organisation, "body": post.body})
-        if post.max_holders is not None:
-            holders = others.filter(post_id=post.pk).count()
-            if holders >= post.max_holders:
-                errors.append(_("The post “%(post)s” may have at most %(count)d holder(s) at once.") % {
-                    "post": post, "count": post.max_holders})
-        if post.body.max_seats is not None:
-            seated = (
-                others.filter(term_id=self.term_id, post__body_id=post.body_id)
-                .exclude(organisation_id=self.organisation_id)
-                .values("organisation_id").distinct().count()
-            )
-            if seated + 1 > post.body.max_seats:
-                errors.append(_("The %(body)s has at most %(count)d member seats in a term; all are taken.") % {
-                    "body": post.body, "count": post.body.max_seats})
+        errors += self.membership_errors()
+        if not errors and not self.rules_checked_by_formset:
+            errors += self.rule_errors()
         if errors:
             raise ValidationError(errors)
 
+    def membership_errors(self):
+        """Only current full members are appointed.
 
-# Meetings live in their own module; importing them here registers them with the app.
-from .meetings import (  # noqa: E402,F401
-    AgendaItem,
-    Attendance,
-    CalendarFeed,
-    Document,
-    Invitation,
-    Meeting,
-    Registration,
-    Resolution,
-)
+        Checked when the appointment itself changes (member, post or start),
+        not when an office is later ended: a member suspended while in office
+        can still have that office closed.
+        """
+        previous = Office.objects.filter(pk=self.pk).values("organisation_id", "post_id", "start_date").first()
+        if previous == {"organisation_id": self.organisation_id, "post_id": self.post_id,
+                        "start_date": self.start_date}:
+            return []
+        membership = Membership.objects.filter(organisation_id=self.organisation_id).select_related(
+            "category").first()
+        if membership is None or not membership.category.has_vote or not membership.is_current(self.start_date):
+            return [_("Only current full members may hold an office: %(member)s is not one on %(date)s.") % {
+                "member": self.organisation, "date": self.start_date}]
+        return []
+
+    def rule_errors(self, alongside=(), excluding=()):
+        """Errors for the limits on holders and seats.
+
+        Checked against the stored offices, less those with a pk in
+        ``excluding`` (deleted alongside) or among ``alongside``: other,
+        unsaved or changed offices to be saved together with this one, whose
+        new values count instead of the stored ones.
+        """
+        post, term = self.post, self.term
+        start, end = self.start_date, self.effective_end
+        replaced = {office.pk for office in alongside if office.pk} | set(excluding)
+        stored = (
+            Office.objects.filter(post__body_id=post.body_id)
+            .exclude(pk__in=replaced | ({self.pk} if self.pk else set()))
+            .overlapping(start, end)
+            .select_related("post__body", "organisation", "term")
+        )
+        others = [*stored] + [
+            office for office in alongside
+            if office._is_complete() and office.post.body_id == post.body_id
+            and office.start_date <= end and office.effective_end >= start
+        ]
+
+        errors = []
+        for other in others:
+            if other.organisation_id == self.organisation_id:
+                errors.append(_(
+                    "%(member)s already holds the post “%(post)s” on the %(body)s from %(start)s to %(end)s;"
+                    " a member holds one post on a body at a time, so it cannot hold this one over these dates."
+                ) % {"member": other.organisation, "post": other.post, "body": post.body,
+                     "start": other.start_date, "end": other.effective_end})
+                break
+
+        if post.max_holders is not None:
+            holders = [other for other in others if other.post_id == post.pk]
+            intervals = [(o.start_date, o.effective_end, o.organisation_id) for o in holders]
+            intervals.append((start, end, ("this office",)))
+            if _peak(intervals, start, end) > post.max_holders:
+                errors.append(ngettext(
+                    "The post “%(post)s” may have at most %(count)d holder at a time;"
+                    " over these dates it is held by %(holders)s.",
+                    "The post “%(post)s” may have at most %(count)d holders at a time;"
+                    " over these dates it is held by %(holders)s.",
+                    post.max_holders,
+                ) % {"post": post, "count": post.max_holders,
+                     "holders": ", ".join(sorted({str(o.organisation) for o in holders}))})
+
+        if post.body.max_seats is not None:
+            seated = [
+                other for other in others
+                if other.organisation_id != self.organisation_id
+                and (other.term is term or (term.pk is not None and other.term_id == term.pk))
+            ]
+            intervals = [(o.start_date, o.effective_end, o.organisation_id) for o in seated]
+            intervals.append((start, end, self.organisation_id))
+            if _peak(intervals, start, end) > post.body.max_seats:
+                errors.append(ngettext(
+                    "The %(body)s has at most %(count)d member seat at a time in a term,"
+                    " officers included; it is taken over these dates.",
+                    "The %(body)s has at most %(count)d member seats at a time in a term,"
+                    " officers included; all are taken over these dates.",
+                    post.body.max_seats,
+                ) % {"body": post.body, "count": post.body.max_seats})
+        return errors
+
