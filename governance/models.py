@@ -422,3 +422,15 @@ class Office(models.Model):
                 ) % {"body": post.body, "count": post.body.max_seats})
         return errors
 
+
+# Meetings live in their own module; importing them here registers them with the app.
+from .meetings import (  # noqa: E402,F401
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    Document,
+    Invitation,
+    Meeting,
+    Registration,
+    Resolution,
+)
