@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "simple_history",
     "members",
     "governance",
+    "governance.notifications",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +237,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# Run by `celery -A wego_portal beat`. The sweep re-dispatches notices left
+# queued (broker down after commit, worker lost).
+CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {"task": "governance.notifications.tasks.sweep", "schedule": 60.0},
+}
 
 # --- Security --------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

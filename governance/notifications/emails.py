@@ -1,0 +1,108 @@
+"""The e-mails: one small function per kind of notice.
+
+Each renders the template triplet ``templates/emails/<name>-subject.txt``,
+``-body.txt`` and ``-body.html`` in the recipient's language
+(``translation.override``; English where no translation exists), and ends
+with a plain footer saying why the recipient got it.
+"""
+
+import re
+from email.mime.text import MIMEText
+from email.utils import formataddr
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from members.models import ContactRoleType
+
+from .models import NotificationKind
+
+RENDERERS = {}
+
+
+def renders(kind):
+    def register(function):
+        RENDERERS[kind] = function
+        return function
+
+    return register
+
+
+def build_message(delivery, subject):
+    """The e-mail for one delivery; ``subject`` is what the notice is about
+    (loaded once per batch by the caller), or None if it is gone."""
+    render = RENDERERS[delivery.notification.kind]
+    with translation.override(delivery.language or settings.LANGUAGE_CODE):
+        return render(delivery, subject)
+
+
+@renders(NotificationKind.ANNOUNCEMENT)
+def announcement(delivery, subject):
+    payload = delivery.notification.payload
+    return compose("announcement", delivery, {"title": payload.get("title", ""), "text": payload.get("text", "")})
+
+
+# --- Shared parts -----------------------------------------------------------
+def compose(name, delivery, context):
+    """Render the triplet ``emails/<name>-*`` into a message for ``delivery``."""
+    notification = delivery.notification
+    context = {**recipient_context(delivery), **context}
+    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
+    text = render_to_string(f"emails/{name}-body.txt", context)
+    html = render_to_string(f"emails/{name}-body.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[formataddr((delivery.name, delivery.email))],
+        headers={
+            # The same on every attempt, so a copy sent again after a worker
+            # died mid-send is recognised as the same message.
+            "Message-ID": f"<notice-{notification.pk}-{delivery.pk}@{_domain()}>",
+            "Auto-Submitted": "auto-generated",
+            "X-Auto-Response-Suppress": "All",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    if notification.attachment:
+        message.attach(calendar_part(notification.attachment, notification.attachment_name))
+    return message
+
+
+def recipient_context(delivery):
+    contact = delivery.contact
+    try:
+        role = ContactRoleType(delivery.role).label if delivery.role else ""
+    except ValueError:
+        role = ""
+    return {
+        "recipient_name": delivery.name,
+        "organisation": contact.organisation.name if contact is not None else "",
+        "role": role,
+        "site_url": settings.SITE_URL,
+    }
+
+
+_METHOD = re.compile(r"^METHOD:(\w+)\s*$", re.MULTILINE)
+
+
+def calendar_part(ics, filename):
+    """The .ics as a text/calendar part carrying the iTIP method
+    (REQUEST, CANCEL) that calendar clients look for."""
+    part = MIMEText(ics, "calendar", "utf-8")
+    method = _METHOD.search(ics)
+    if method:
+        part.set_param("method", method.group(1))
+    part.add_header("Content-Disposition", "attachment", filename=filename or "meeting.ics")
+    return part
+
+
+def absolute(path):
+    return settings.SITE_URL + path
+
+
+def _domain():
+    return urlparse(settings.SITE_URL).hostname or "wego.invalid"

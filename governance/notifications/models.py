@@ -1,0 +1,204 @@
+"""The outbox: a notification and one delivery row per recipient.
+
+A delivery moves queued → sending → sent, or → failed. Each move is a
+conditional UPDATE on the row (``claim()``, ``mark_sent()``, ``release()``,
+``fail()``), so two workers holding the same id never both send it.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    MEETING_CONVENED = "meeting_convened", _("Meeting convened")
+    MEETING_CHANGED = "meeting_changed", _("Meeting changed")
+    MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
+    DOCUMENTS_PUBLISHED = "documents_published", _("Agenda or documents published")
+    MINUTES_PUBLISHED = "minutes_published", _("Minutes published")
+    MEETING_REMINDER = "meeting_reminder", _("Meeting reminder")
+    ANNOUNCEMENT = "announcement", _("Announcement from the secretariat")
+
+
+class Notification(models.Model):
+    """One notice (a meeting convened, minutes published ...) sent to many.
+
+    What the recipients must all see the same is fixed when the notice is
+    recorded: ``payload`` and the .ics ``attachment`` (with the SEQUENCE of
+    that moment). The rest is rendered per recipient, in their language.
+    """
+
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("about (type)")
+    )
+    object_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
+    subject = GenericForeignKey("content_type", "object_id")
+    subject_label = models.CharField(
+        _("about"), max_length=300, blank=True, help_text=_("What the notice is about, as it was named then.")
+    )
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+    attachment = models.TextField(_("attachment (.ics)"), blank=True)
+    attachment_name = models.CharField(_("attachment file name"), max_length=100, blank=True)
+    key = models.CharField(
+        _("key"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("Set for notices that must exist at most once, such as a reminder."),
+    )
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="notification_key_unique"),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id", "kind"], name="notification_subject_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject_label}" if self.subject_label else self.get_kind_display()
+
+    def get_absolute_url(self):
+        return reverse("admin:notifications_notification_change", args=[self.pk])
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Queued and not waiting for a retry's back-off."""
+        now = now or timezone.now()
+        return self.filter(status=DeliveryStatus.QUEUED).filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        )
+
+
+class Delivery(models.Model):
+    """The notice to one recipient: one e-mail, sent at most once."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("notification")
+    )
+    contact = models.ForeignKey(
+        "members.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("contact"),
+    )
+    # A snapshot of the recipient, so the record stays true if the contact
+    # changes or is removed. Stored lower-case: one message per address.
+    email = models.EmailField(_("e-mail address"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    role = models.CharField(
+        _("role"), max_length=30, blank=True, help_text=_("The role that made this contact a recipient.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("handed to the queue"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claim = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["notification", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "email"], name="delivery_one_per_recipient"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in DeliveryStatus]), name="delivery_status_valid"
+            ),
+        ]
+        indexes = [
+            # The sweep's and the admin's question: what is not sent yet?
+            models.Index(
+                fields=["status", "created_at"],
+                condition=~Q(status=DeliveryStatus.SENT),
+                name="delivery_unsent_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} — {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return reverse("admin:notifications_delivery_change", args=[self.pk])
+
+    # --- Moves between states: each a conditional UPDATE --------------------
+    def claim_for_sending(self, now=None):
+        """Take this delivery for sending; return the claim token, or None when
+        it is not queued any more (sent, failed, or another worker has it)."""
+        now = now or timezone.now()
+        token = uuid.uuid4()
+        taken = (
+            Delivery.objects.filter(pk=self.pk)
+            .due(now)
+            .update(status=DeliveryStatus.SENDING, claim=token, claimed_at=now, attempts=F("attempts") + 1)
+        )
+        if not taken:
+            return None
+        self.status, self.claim, self.claimed_at = DeliveryStatus.SENDING, token, now
+        self.attempts += 1  # the UPDATE counted it in the database
+        return token
+
+    def mark_sent(self, now=None):
+        """The server accepted the message.
+
+        Not conditional on the claim: if the claim had been taken back (the
+        worker looked dead) the message still went, and saying so spares the
+        recipient a second copy.
+        """
+        now = now or timezone.now()
+        Delivery.objects.filter(pk=self.pk).exclude(status=DeliveryStatus.SENT).update(
+            status=DeliveryStatus.SENT, sent_at=now, claim=None, last_error=""
+        )
+        self.status, self.sent_at = DeliveryStatus.SENT, now
+
+    def release(self, token, error, retry_at):
+        """A temporary failure: queue again, to be tried at ``retry_at``."""
+        return Delivery.objects.filter(pk=self.pk, status=DeliveryStatus.SENDING, claim=token).update(
+            status=DeliveryStatus.QUEUED,
+            claim=None,
+            last_error=error,
+            next_attempt_at=retry_at,
+            dispatched_at=retry_at,
+        )
+
+    def fail(self, token, error):
+        """A permanent failure, kept for the secretariat to see."""
+        return Delivery.objects.filter(pk=self.pk, status=DeliveryStatus.SENDING, claim=token).update(
+            status=DeliveryStatus.FAILED, claim=None, last_error=error
+        )
