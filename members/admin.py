@@ -10,6 +10,8 @@ from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from governance.admin import MemberOfficeInline
+
 from . import m49
 from .models import (
     Contact,
@@ -111,7 +113,7 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
         (_("Public profile"), {"fields": ["website", "description", "logo", ("latitude", "longitude")]}),
         (_("Membership history"), {"fields": ["membership_history"], "classes": ["collapse"]}),
     ]
-    inlines = [MembershipInline, ContactInline]
+    inlines = [MembershipInline, ContactInline, MemberOfficeInline]
     list_per_page = 50
 
     @admin.display(description=_("region"))
