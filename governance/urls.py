@@ -5,4 +5,5 @@ from . import views
 app_name = "governance"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("export.json", views.export_json, name="export_json"),
 ]

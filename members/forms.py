@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from governance.models import excom_member_ids
+
 from . import m49
 from .models import MembershipCategory, OrganisationKind
 
@@ -41,6 +43,7 @@ class DirectoryFilterForm(forms.Form):
         error_messages={"invalid_choice": _("There is no such membership category.")},
     )
     founding = forms.BooleanField(label=_("Founding members only"), required=False, widget=FlagInput)
+    excom = forms.BooleanField(label=_("Executive Committee members only"), required=False, widget=FlagInput)
 
     def __init__(self, *args, country_codes=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,6 +77,8 @@ class DirectoryFilterForm(forms.Form):
             queryset = queryset.filter(membership__category=data["category"])
         if data.get("founding"):
             queryset = queryset.filter(is_founding_member=True)
+        if data.get("excom"):
+            queryset = queryset.filter(pk__in=excom_member_ids())
         return queryset
 
     @property

@@ -109,7 +109,8 @@ def export_json(request):
 @require_safe
 def detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.in_directory(), slug=slug)
-    return render(request, "members/detail.html", {"organisation": organisation})
+    offices = organisation.offices.select_related("post__body", "term").order_by("-start_date", "post__position")
+    return render(request, "members/detail.html", {"organisation": organisation, "offices": offices})
 
 
 @require_safe
