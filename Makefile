@@ -27,6 +27,7 @@ messages: install
 run: install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_wego_data
+	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install messages

@@ -170,3 +170,6 @@ class MemberOfficeInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+
+# The meeting pages are kept in their own module.
+from . import admin_meetings  # noqa: E402,F401

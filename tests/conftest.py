@@ -95,7 +95,13 @@ def make_contact(db):
 
 @pytest.fixture
 def staff_user(make_user):
-    return make_user("secretariat@example.org", is_staff=True, is_superuser=True)
+    """Secretariat staff, with the authenticator app staff must have to reach
+    the admin (wego_portal/mfa.py)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = make_user("secretariat@example.org", is_staff=True, is_superuser=True)
+    TOTP.activate(user, generate_totp_secret())
+    return user
 
 
 @pytest.fixture

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_countries",
     "import_export",
     "simple_history",
@@ -96,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "wego_portal.mfa.StaffMFAMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -153,7 +155,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SITE_ID = 1
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "member_home:index"
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -164,6 +166,15 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[WeGO] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# allauth's rate limits are on (its defaults for the rest), counted in the
+# cache above: Redis in production, so every gunicorn worker counts the same
+# attempts. Failed logins: 10 a minute from one address, 5 in 5 minutes for
+# one e-mail address.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Two-factor authentication: TOTP with recovery codes, open to every user and
+# required for staff before they reach the admin (wego_portal/mfa.py).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "WeGO Portal"
 
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -201,6 +212,7 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOGO_MAX_BYTES = 1024 * 1024
+MEETING_DOCUMENT_MAX_BYTES = envint("MEETING_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
 
 # --- E-mail ----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "WeGO Secretariat <secretariat@we-gov.org>")

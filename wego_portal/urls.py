@@ -3,7 +3,11 @@ addresses that bookmarks and other tools depend on; the language comes from
 the visitor's choice (cookie) or browser."""
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from governance import meeting_views
+from members.invitations import invite_to_portal
+from members.models import Contact
 
 from . import views
 
@@ -12,11 +16,21 @@ from . import views
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "WeGO Portal — Secretariat"
 admin.site.site_title = "WeGO Portal"
+# The secretariat invites contacts to the portal from the contact list
+# (members/invitations.py). Added here, beside the other site-wide admin
+# wiring, while members/admin.py is being reworked; it belongs in
+# ContactAdmin.actions once that settles.
+_contact_admin = admin.site.get_model_admin(Contact)
+_contact_admin.actions = [*(_contact_admin.actions or []), invite_to_portal]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("members/", include("members.urls")),
     path("governance/", include("governance.urls")),
+    path("meetings/", include("governance.meeting_urls")),
+    path("my/", include("members.home_urls")),
+    # A private feed: the secret in the address is the only key.
+    re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,100})\.ics$", meeting_views.calendar_feed, name="calendar_feed"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

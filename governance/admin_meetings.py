@@ -1,0 +1,202 @@
+"""The secretariat's meeting pages: a meeting with its agenda, documents,
+invitations, registrations, attendance and resolutions on one page, the
+quorum shown, and convene / cancel / held as actions that go through
+governance/services_meetings.py."""
+
+import zoneinfo
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import services_meetings
+from .meetings import (
+    AgendaItem,
+    Attendance,
+    Document,
+    Invitation,
+    Meeting,
+    Registration,
+    Resolution,
+)
+
+
+class MeetingAdminForm(forms.ModelForm):
+    """Start and end are entered and shown as wall-clock time in the
+    meeting's own time zone, not the server's."""
+
+    class Meta:
+        model = Meeting
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in ("start", "end"):
+                local = timezone.localtime(getattr(self.instance, name), self.instance.zone)
+                self.initial[name] = local.replace(tzinfo=None)
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            zone = zoneinfo.ZoneInfo(cleaned.get("time_zone") or "")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return cleaned  # the field's own validator reports it
+        for name in ("start", "end"):
+            if cleaned.get(name):
+                cleaned[name] = timezone.make_aware(timezone.make_naive(cleaned[name]), zone)
+        return cleaned
+
+
+class _ParentMeetingMixin:
+    """Offer only the meeting's own agenda items."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agenda_item":
+            object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = AgendaItem.objects.filter(meeting_id=object_id) if object_id else AgendaItem.objects.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["position", "title", "description"]
+
+
+class DocumentInline(_ParentMeetingMixin, admin.TabularInline):
+    model = Document
+    extra = 0
+    fields = ["title", "kind", "file", "state", "visibility", "agenda_item", "position"]
+
+
+class InvitationInline(admin.TabularInline):
+    model = Invitation
+    extra = 0
+    fields = ["organisation", "invited_at"]
+    readonly_fields = ["organisation", "invited_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # made by convening the meeting
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    extra = 0
+    fields = ["organisation", "name", "email", "is_voting_delegate", "registered_by"]
+    readonly_fields = ["registered_by"]
+    raw_id_fields = ["organisation"]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ["organisation", "representative"]
+    raw_id_fields = ["organisation"]
+
+
+class ResolutionInline(_ParentMeetingMixin, admin.StackedInline):
+    model = Resolution
+    extra = 0
+    fields = [
+        ("agenda_item", "kind", "number"),
+        "text",
+        ("candidate", "outcome"),
+        ("votes_for", "votes_against", "abstaining"),
+    ]
+    raw_id_fields = ["candidate"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    form = MeetingAdminForm
+    list_display = ["__str__", "body", "start_display", "venue", "status", "host", "registration_count"]
+    list_filter = ["status", "body", "kind", "term"]
+    list_select_related = ["body", "host"]
+    search_fields = ["title", "venue", "slug"]
+    date_hierarchy = "start"
+    raw_id_fields = ["host"]
+    readonly_fields = ["status", "quorum_display", "sequence", "convened_at", "uid"]
+    fieldsets = [
+        (None, {"fields": ["body", "term", "kind", "title", "slug"]}),
+        (_("When and where"), {"fields": [("start", "end"), "time_zone", "venue", "host"]}),
+        (_("Status"), {"fields": ["status", "status_note", "convened_at"]}),
+        (_("Quorum"), {"fields": ["quorum_display"]}),
+        (_("Calendar"), {"fields": ["uid", "sequence"], "classes": ["collapse"]}),
+    ]
+    inlines = [
+        AgendaItemInline,
+        DocumentInline,
+        InvitationInline,
+        RegistrationInline,
+        AttendanceInline,
+        ResolutionInline,
+    ]
+    actions = ["convene", "cancel", "mark_held"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(registrations_total=Count("registrations"))
+
+    @admin.display(description=_("starts (local time)"), ordering="start")
+    def start_display(self, obj):
+        return f"{obj.local_start:%Y-%m-%d %H:%M} {obj.time_zone}"
+
+    @admin.display(description=_("delegates"), ordering="registrations_total")
+    def registration_count(self, obj):
+        return obj.registrations_total
+
+    @admin.display(description=_("quorum"))
+    def quorum_display(self, obj):
+        if not obj.pk:
+            return "—"
+        quorum = obj.quorum()
+        return _(
+            "%(voters)d members with a vote; quorum %(required)d. Registered with a voting delegate: %(registered)d"
+            " (%(by_registration)s). Present: %(present)d (%(by_attendance)s)."
+        ) % {
+            "voters": quorum.voters,
+            "required": quorum.required,
+            "registered": quorum.registered,
+            "by_registration": _("quorate") if quorum.quorate_by_registrations else _("not quorate"),
+            "present": quorum.present,
+            "by_attendance": _("quorate") if quorum.quorate_by_attendance else _("not quorate"),
+        }
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            changed = [name for name in form.changed_data if name in Meeting.SCHEDULE_FIELDS]
+            services_meetings.meeting_changed(obj.pk, request.user.pk, changed)
+
+    def _run(self, request, queryset, service, done):
+        for meeting in queryset:
+            try:
+                service(meeting.pk, request.user.pk)
+            except services_meetings.MeetingError as error:
+                self.message_user(request, f"{meeting}: {error}", messages.ERROR)
+            else:
+                self.message_user(request, done % {"meeting": meeting}, messages.SUCCESS)
+
+    @admin.action(description=_("Convene (invite the members who may attend)"), permissions=["change"])
+    def convene(self, request, queryset):
+        self._run(request, queryset, services_meetings.convene_meeting, _("%(meeting)s is convened."))
+
+    @admin.action(description=_("Cancel"), permissions=["change"])
+    def cancel(self, request, queryset):
+        self._run(request, queryset, services_meetings.cancel_meeting, _("%(meeting)s is cancelled."))
+
+    @admin.action(description=_("Mark as held"), permissions=["change"])
+    def mark_held(self, request, queryset):
+        self._run(request, queryset, services_meetings.mark_meeting_held, _("%(meeting)s is marked as held."))
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "kind", "state", "visibility", "uploaded_at"]
+    list_filter = ["state", "visibility", "kind", "meeting__body"]
+    list_select_related = ["meeting__body"]
+    search_fields = ["title", "meeting__title"]
+    raw_id_fields = ["meeting", "agenda_item"]

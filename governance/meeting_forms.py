@@ -1,0 +1,26 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DelegateForm(forms.Form):
+    """A delegate a representative registers for their organisation.
+
+    Whether the organisation is theirs and the meeting still open is decided
+    by services_meetings.register_delegate(), not here."""
+
+    name = forms.CharField(label=_("Delegate's name"), max_length=200)
+    email = forms.EmailField(label=_("Delegate's e-mail address"), max_length=254)
+    is_voting_delegate = forms.BooleanField(
+        label=_("Voting delegate"),
+        required=False,
+        help_text=_("One per full member; the others attend as observers."),
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        # One form per organisation on a page: ids stay unique.
+        kwargs.setdefault("auto_id", f"id_delegate_{organisation.pk}_%s")
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        can_vote = organisation.membership.category.has_vote
+        if not can_vote:
+            del self.fields["is_voting_delegate"]

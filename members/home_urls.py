@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import home_views as views
+
+app_name = "member_home"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("calendar/", views.calendar_feed, name="calendar_feed"),
+    path("organisations/<slug:slug>/profile/", views.edit_profile, name="edit_profile"),
+]
