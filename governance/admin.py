@@ -6,6 +6,8 @@ cannot between them breach what each alone would not."""
 from django.contrib import admin
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .models import Body, Office, Post, Term
@@ -148,27 +150,29 @@ class OfficeAdmin(admin.ModelAdmin):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
-class MemberOfficeInline(admin.TabularInline):
-    """The offices a member holds and held, read-only on its admin page."""
-
-    model = Office
-    fk_name = "organisation"
-    verbose_name_plural = _("offices held")
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = True
-    fields = ["post", "term", "start_date", "end_date", "how_chosen", "end_reason"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("post__body", "term").order_by("-start_date")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+def offices_held_table(organisation):
+    """The offices a member holds and held, as a read-only table for its
+    admin page (a field, not an inline: it adds nothing to the form's POST)."""
+    if organisation.pk is None:
+        return _("None")
+    offices = organisation.offices.select_related("post__body", "term").order_by("-start_date")
+    if not offices:
+        return _("None")
+    rows = format_html_join(
+        "\n",
+        '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td><td>{} – {}</td><td>{}</td></tr>',
+        (
+            (reverse("admin:governance_office_change", args=[office.pk]), office.post.label,
+             office.post.body.abbreviation, office.term.name, office.start_date, office.effective_end,
+             office.get_end_reason_display() or office.get_how_chosen_display() or "—")
+            for office in offices
+        ),
+    )
+    return format_html(
+        '<table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
+        '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+        _("post"), _("body"), _("term"), _("dates"), _("how chosen or why it ended"), rows,
+    )
 
 
 # The meeting pages are kept in their own module.

@@ -10,7 +10,7 @@ from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from governance.admin import MemberOfficeInline
+from governance.admin import offices_held_table
 
 from . import m49
 from .models import (
@@ -107,13 +107,14 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_select_related = ["membership__category"]
     search_fields = ["name", "slug", "search_text"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["membership_history"]
+    readonly_fields = ["membership_history", "offices_held"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", ("country", "is_founding_member")]}),
         (_("Public profile"), {"fields": ["website", "description", "logo", ("latitude", "longitude")]}),
         (_("Membership history"), {"fields": ["membership_history"], "classes": ["collapse"]}),
+        (_("Offices"), {"fields": ["offices_held"]}),
     ]
-    inlines = [MembershipInline, ContactInline, MemberOfficeInline]
+    inlines = [MembershipInline, ContactInline]
     list_per_page = 50
 
     @admin.display(description=_("region"))
@@ -129,6 +130,10 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def status_display(self, obj):
         membership = _membership_or_none(obj)
         return membership.status.label if membership else _("No membership")
+
+    @admin.display(description=_("offices held"))
+    def offices_held(self, obj):
+        return offices_held_table(obj)
 
     @admin.display(description=_("changes of membership"))
     def membership_history(self, obj):

@@ -173,6 +173,25 @@ def test_a_members_admin_page_shows_its_offices_read_only(staff_client, posts, t
     assert 'name="offices-0-post"' not in html  # shown, not editable there
 
 
+def test_a_members_admin_page_still_saves_without_any_office_data(staff_client, posts, term, make_member, appoint):
+    seoul = make_member("Seoul", country="KR")
+    office = appoint(seoul, posts["president"])
+    membership = seoul.membership
+    data = {
+        "name": "Seoul", "slug": "seoul", "kind": "local_government", "country": "KR", "website": "",
+        "description": "Edited", "latitude": "37.56", "longitude": "126.97",
+        "membership-TOTAL_FORMS": "1", "membership-INITIAL_FORMS": "1", "membership-MIN_NUM_FORMS": "0",
+        "membership-MAX_NUM_FORMS": "1", "membership-0-id": membership.pk, "membership-0-organisation": seoul.pk,
+        "membership-0-category": membership.category_id, "membership-0-standing": "",
+        "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0", "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
+    }
+    response = staff_client.post(reverse("admin:members_organisation_change", args=[seoul.pk]), data)
+    assert response.status_code == 302
+    seoul.refresh_from_db()
+    assert seoul.description == "Edited" and Office.objects.get(pk=office.pk).organisation == seoul
+
+
 # --- Changelists: the same number of queries for 10 rows as for 1,000 -------------
 
 def _queries(client, url):
