@@ -1,0 +1,164 @@
+"""The secretariat's meeting pages."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from governance.meetings import Document, Invitation, Meeting, MeetingStatus, Registration
+from tests.meetings.conftest import make_meeting, tiny_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+def _bulk_meetings(count, ga, term, host):
+    now = timezone.now()
+    starts = [now + datetime.timedelta(days=(i - count // 2) * 3) for i in range(count)]  # half past, half to come
+    meetings = Meeting.objects.bulk_create(
+        [
+            Meeting(body=ga, term=term, slug=f"bulk-{i}-{count}", start=start, end=start + datetime.timedelta(hours=2),
+                    venue=f"Hall {i}", host=host, time_zone="Europe/Paris")
+            for i, start in enumerate(starts)
+        ]
+    )
+    Registration.objects.bulk_create(
+        [Registration(meeting=m, organisation=host, name="D", email=f"d{m.pk}@x.org") for m in meetings]
+    )
+    Document.objects.bulk_create(
+        [Document(meeting=m, kind="agenda", title=f"Agenda {m.pk}", file="meetings/x.pdf") for m in meetings]
+    )
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["admin:governance_meeting_changelist", "admin:governance_document_changelist", "meetings:list", "member_home:index"],
+)
+def test_lists_take_as_many_queries_for_1000_meetings_as_for_10(staff_client, ga, term, paris, url_name):
+    url = reverse(url_name)
+    _bulk_meetings(10, ga, term, paris)
+    small = _queries(staff_client, url)
+    _bulk_meetings(990, ga, term, paris)
+    large = _queries(staff_client, url)
+    print(f"QUERIES {url_name}: {small} for 10 meetings, {large} for 1,000")
+    assert large == small, f"{url_name}: {small} queries for 10 rows, {large} for 1,000"
+
+
+def test_the_meeting_page_shows_its_inlines_and_the_quorum(staff_client, ga_meeting, paris, seoul):
+    response = staff_client.get(reverse("admin:governance_meeting_change", args=[ga_meeting.pk]))
+    content = response.content.decode()
+    for inline in ("agenda_items", "documents", "invitations", "registrations", "attendances", "resolutions"):
+        assert f'id="{inline}-group"' in content
+    assert "2 members with a vote; quorum 2" in content
+
+
+def test_times_are_entered_in_the_meetings_time_zone(staff_client, ga, term):
+    response = staff_client.post(
+        reverse("admin:governance_meeting_add"),
+        {
+            "body": ga.pk, "term": term.pk, "kind": "regular", "title": "GA in Paris", "slug": "",
+            "start_0": (term.start_date + datetime.timedelta(days=10)).isoformat(), "start_1": "09:00",
+            "end_0": (term.start_date + datetime.timedelta(days=10)).isoformat(), "end_1": "17:00",
+            "time_zone": "Europe/Paris", "venue": "Hôtel de Ville, Paris", "host": "", "status_note": "",
+            **_empty_inlines(),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    meeting = Meeting.objects.get(title="GA in Paris")
+    assert (meeting.local_start.hour, meeting.local_end.hour) == (9, 17)
+    assert meeting.time_zone == "Europe/Paris"
+
+
+def test_an_unknown_time_zone_is_a_clear_error(staff_client, ga, term):
+    response = staff_client.post(
+        reverse("admin:governance_meeting_add"),
+        {"body": ga.pk, "term": term.pk, "kind": "regular", "start_0": "2026-05-01", "start_1": "09:00",
+         "end_0": "2026-05-01", "end_1": "10:00", "time_zone": "Mars/Olympus_Mons", "venue": "X", **_empty_inlines()},
+    )
+    assert response.status_code == 200
+    assert "is not a known time zone" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def _empty_inlines():
+    data = {}
+    for prefix in ("agenda_items", "documents", "invitations", "registrations", "attendances", "resolutions"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0",
+                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+    return data
+
+
+def test_convening_invites_the_members_who_may_attend(staff_client, excom_meeting, seoul, almaty, paris):
+    response = staff_client.post(
+        reverse("admin:governance_meeting_changelist"),
+        {"action": "convene", "_selected_action": [excom_meeting.pk]},
+        follow=True,
+    )
+    assert "is convened" in response.content.decode()
+    excom_meeting.refresh_from_db()
+    assert excom_meeting.status == MeetingStatus.CONVENED
+    assert set(Invitation.objects.values_list("organisation__name", flat=True)) == {"Seoul", "Almaty"}
+    response = staff_client.post(
+        reverse("admin:governance_meeting_changelist"),
+        {"action": "convene", "_selected_action": [excom_meeting.pk]},
+        follow=True,
+    )
+    assert "Only a planned meeting can be convened" in response.content.decode()
+
+
+def test_the_evp_city_hosts_a_regular_ga_by_default(ga, term, almaty):
+    assert make_meeting(ga, term).host == almaty
+    assert make_meeting(ga, term, kind="extraordinary").host is None
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "valid"),
+    [
+        ("paper.pdf", None, True),
+        ("paper.pdf", b"MZ\x90\x00 this is an exe", False),
+        ("paper.exe", None, False),
+        ("paper.docx", b"%PDF-1.4 not a zip", False),
+        ("paper.docx", "ooxml-word", True),
+        ("paper.xlsx", "ooxml-word", False),
+        ("paper.svg", b"<svg onload=alert(1)>", False),
+    ],
+)
+def test_uploads_are_checked_on_their_bytes(ga_meeting, name, content, valid):
+    if content is None:
+        content = tiny_pdf()
+    elif content == "ooxml-word":
+        content = _ooxml("word/document.xml")
+    document = Document(meeting=ga_meeting, kind="agenda", title="Upload", file=SimpleUploadedFile(name, content))
+    if valid:
+        document.full_clean()
+    else:
+        with pytest.raises(Exception, match="PDF|content"):
+            document.full_clean()
+
+
+def test_an_upload_over_the_limit_is_refused(ga_meeting, settings):
+    settings.MEETING_DOCUMENT_MAX_BYTES = 100
+    document = Document(meeting=ga_meeting, kind="agenda", title="Big", file=SimpleUploadedFile("big.pdf", tiny_pdf()))
+    with pytest.raises(Exception, match="most allowed"):
+        document.full_clean()
+
+
+def _ooxml(part):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(part, "<x/>")
+    return buffer.getvalue()
