@@ -59,6 +59,7 @@ class OfficeInlineFormSet(BaseInlineFormSet):
         rows = [
             form for form in self.forms
             if form.has_changed() and not form.errors and not self._should_delete_form(form)
+            and form.instance._is_complete()  # else the term's or the row's own errors are shown
         ]
         for form in rows:
             alongside = [other.instance for other in rows if other is not form]

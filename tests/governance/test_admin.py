@@ -95,6 +95,17 @@ def test_an_office_starting_before_its_new_term_is_refused_on_the_form(staff_cli
     assert not Term.objects.filter(name="2028–2030").exists()
 
 
+def test_a_new_term_without_an_end_date_is_reported_on_the_form_with_its_offices(staff_client, posts, make_member):
+    data = {"name": "2028–2030", "start_date": "2028-01-01", "end_date": "", **_office_rows(
+        _row(make_member("Seoul"), posts["president"], datetime.date(2028, 1, 1)),
+        _row(make_member("Almaty"), posts["president"], datetime.date(2028, 1, 1)),
+    )}
+    response = staff_client.post(reverse("admin:governance_term_add"), data)
+    assert response.status_code == 200
+    assert "This field is required." in _errors(response)
+    assert not Term.objects.exists()
+
+
 def test_on_a_terms_page_one_row_can_end_an_office_and_another_appoint_the_successor(
     staff_client, posts, term, make_member, appoint
 ):
@@ -127,7 +138,8 @@ def test_a_second_president_city_is_refused_on_the_office_form(staff_client, pos
     assert response.status_code == 200
     html = response.content.decode()
     assert "errornote" in html
-    assert "The post “President City” may have at most 1 holder at a time; over these dates it is held by Seoul." in html
+    assert ("The post “President City” may have at most 1 holder at a time;"
+            " over these dates it is held by Seoul.") in html
     assert Office.objects.count() == 1
 
 
