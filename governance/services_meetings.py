@@ -18,6 +18,7 @@ from members.models import Organisation, User
 
 from . import access
 from .meetings import Invitation, Meeting, MeetingStatus, Registration
+from .notifications import meeting_notices
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ def _announce(meeting, event, by_user_id, changed=()):
     """The hook for notices about ``meeting``; runs inside the caller's
     transaction so a notice is recorded with the change or not at all."""
     log.info("meeting %s %s by user %s %s", meeting.pk, event, by_user_id, ",".join(changed))
+    meeting_notices.announce(meeting, event, by_user_id, changed)
 
 
 @transaction.atomic

@@ -250,9 +250,11 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
 # Run by `celery -A wego_portal beat`. The sweep re-dispatches notices left
-# queued (broker down after commit, worker lost).
+# queued (broker down after commit, worker lost); reminders are sent on each
+# body's schedule and catch up on a run missed while beat was down.
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "governance.notifications.tasks.sweep", "schedule": 60.0},
+    "notifications-reminders": {"task": "governance.notifications.tasks.send_due_reminders", "schedule": 300.0},
 }
 
 # --- Security --------------------------------------------------------------

@@ -143,6 +143,8 @@ class Delivery(models.Model):
             ),
         ]
         indexes = [
+            # A notification's deliveries by status: dispatching, the admin's counts.
+            models.Index(fields=["notification", "status"], name="delivery_notification_status"),
             # The sweep's and the admin's question: what is not sent yet?
             models.Index(
                 fields=["status", "created_at"],

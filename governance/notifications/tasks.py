@@ -50,3 +50,12 @@ def send_deliveries(self, delivery_ids):
 def sweep():
     """Beat, every minute: hand over again what was left queued."""
     services.sweep()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_due_reminders():
+    """Beat, every few minutes: record the meeting reminders now due (each at
+    most once); their deliveries go out like any notice."""
+    from .meeting_notices import send_due_reminders as record_due_reminders
+
+    record_due_reminders()

@@ -348,3 +348,100 @@ def make_recipients(make_member, make_contact):
         return contacts
 
     return make
+
+
+# --- Meetings: the cast ---------------------------------------------------------
+@pytest.fixture
+def ga(db):
+    from governance.models import Body, BodySlug
+
+    return Body.objects.get_or_create(
+        slug=BodySlug.GENERAL_ASSEMBLY,
+        defaults={"name": "General Assembly", "abbreviation": "GA", "cadence_months": 36},
+    )[0]
+
+
+@pytest.fixture
+def excom(db):
+    from governance.models import Body, BodySlug
+
+    return Body.objects.get_or_create(
+        slug=BodySlug.EXECUTIVE_COMMITTEE,
+        defaults={"name": "Executive Committee", "abbreviation": "EXCOM", "cadence_months": 12, "max_seats": 21},
+    )[0]
+
+
+@pytest.fixture
+def term(db, today):
+    import datetime
+
+    from governance.models import Term
+
+    return Term.objects.create(
+        name="Test term", start_date=today - datetime.timedelta(days=400), end_date=today + datetime.timedelta(days=700)
+    )
+
+
+@pytest.fixture
+def cast(make_member, make_contact, excom, term, associate_category):
+    """Who may hear of which meeting.
+
+    - Seoul: full member on EXCOM; a focal point (Korean), a GA delegate
+      (French) and a technical contact (no notices);
+    - Paris: full member off EXCOM; a focal point (French) and a focal point
+      whose role ended;
+    - Partner: a non-voting member off EXCOM; a focal point;
+    - Gone: a withdrawn member; a focal point.
+    """
+    import datetime
+
+    from governance.models import Office, Post, PostRole
+    from members.models import ContactRole, ContactRoleType
+
+    seat = Post.objects.get_or_create(
+        slug="excom-member-city",
+        defaults={"body": excom, "label": "EXCOM member city", "role": PostRole.MEMBER, "max_holders": None},
+    )[0]
+    seoul = make_member("Seoul", country="KR")
+    Office.objects.create(post=seat, term=term, organisation=seoul, start_date=term.start_date)
+    paris = make_member("Paris")
+    partner = make_member("Partner Institute", category=associate_category)
+    gone = make_member("Gone City", standing="withdrawn")
+
+    people = {
+        "seoul_focal": make_contact(seoul, email="focal@seoul.example", language="ko"),
+        "seoul_delegate": make_contact(seoul, role=ContactRoleType.GA_DELEGATE, email="delegate@seoul.example",
+                                       language="fr"),
+        "seoul_technical": make_contact(seoul, role=ContactRoleType.TECHNICAL, email="tech@seoul.example"),
+        "paris_focal": make_contact(paris, email="focal@paris.example", language="fr"),
+        "paris_former": make_contact(paris, email="former@paris.example"),
+        "partner_focal": make_contact(partner, email="focal@partner.example", language="es"),
+        "gone_focal": make_contact(gone, email="focal@gone.example"),
+    }
+    ContactRole.objects.filter(contact=people["paris_former"]).update(end_date=datetime.date(2021, 1, 1))
+    return {"seoul": seoul, "paris": paris, "partner": partner, "gone": gone, **people}
+
+
+GA_RECIPIENTS = {
+    "focal@seoul.example", "delegate@seoul.example", "focal@paris.example", "focal@partner.example",
+}
+EXCOM_RECIPIENTS = {"focal@seoul.example", "delegate@seoul.example"}
+
+
+@pytest.fixture
+def make_meeting(term):
+    """A planned meeting ``days`` from now, in Paris time."""
+    import datetime
+
+    from django.utils import timezone
+
+    from governance.meetings import Meeting
+
+    def make(body, days=40, **fields):
+        start = (timezone.now() + datetime.timedelta(days=days)).replace(microsecond=0)
+        fields.setdefault("end", start + datetime.timedelta(hours=6))
+        fields.setdefault("venue", "Hôtel de Ville, Paris")
+        fields.setdefault("time_zone", "Europe/Paris")
+        return Meeting.objects.create(body=body, term=term, start=start, **fields)
+
+    return make

@@ -1,0 +1,227 @@
+"""Meeting notices, recorded by governance's meeting services in their own
+transaction: who receives them, what they say, and the .ics they carry."""
+
+import datetime
+from email import message_from_bytes, policy
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from icalendar import Calendar
+
+from governance import services_meetings
+from governance.meetings import AgendaItem, Document, DocumentKind, DocumentState, DocumentVisibility
+from governance.notifications import services
+from governance.notifications.emails import build_message
+from governance.notifications.meeting_notices import documents_published
+from governance.notifications.models import Delivery, Notification, NotificationKind
+from governance.notifications.sending import send_batch
+from tests.notifications.conftest import EXCOM_RECIPIENTS, GA_RECIPIENTS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_broker():
+    """Recording is what is looked at here; the worker tests send."""
+    with mock.patch.object(services, "enqueue") as enqueue:
+        yield enqueue
+
+
+def recipients_of(notification):
+    return set(notification.deliveries.values_list("email", flat=True))
+
+
+def last_notice(kind):
+    return Notification.objects.filter(kind=kind).latest("pk")
+
+
+def rendered(notification, email):
+    """The message for one recipient, as bytes on the wire would parse."""
+    delivery = notification.deliveries.select_related("notification", "contact__organisation").get(email=email)
+    message = build_message(delivery, notification.subject)
+    return message_from_bytes(message.message().as_bytes(), policy=policy.default)
+
+
+def calendar_of(message):
+    (part,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    return part, Calendar.from_ical(part.get_content())
+
+
+def test_convening_a_general_assembly_notifies_every_current_member(cast, ga, make_meeting, staff_user):
+    meeting = make_meeting(ga)
+
+    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+
+    notification = last_notice(NotificationKind.MEETING_CONVENED)
+    assert recipients_of(notification) == GA_RECIPIENTS
+    assert notification.subject == meeting and notification.created_by == staff_user
+    roles = dict(notification.deliveries.values_list("email", "role"))
+    assert roles["delegate@seoul.example"] == "ga_delegate" and roles["focal@seoul.example"] == "focal_point"
+
+
+def test_an_excom_notice_goes_only_to_excom_members(cast, excom, make_meeting, staff_user):
+    meeting = make_meeting(excom)
+
+    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+
+    assert recipients_of(last_notice(NotificationKind.MEETING_CONVENED)) == EXCOM_RECIPIENTS
+
+
+def test_a_convening_rolled_back_records_nothing(cast, ga, make_meeting, staff_user, no_broker,
+                                                 django_capture_on_commit_callbacks):
+    meeting = make_meeting(ga)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+            raise RuntimeError("something later in the same request failed")
+
+    assert not Notification.objects.exists() and not Delivery.objects.exists()
+    assert not no_broker.called
+    meeting.refresh_from_db()
+    assert meeting.status == "planned"
+
+
+def test_the_convening_notice_has_text_html_agenda_link_footer_and_an_ics_request(
+    cast, ga, make_meeting, staff_user, settings, make_contact
+):
+    make_contact(cast["partner"], email="english@partner.example", language="en")
+    meeting = make_meeting(ga, title="9th General Assembly")
+    AgendaItem.objects.create(meeting=meeting, position=1, title="Opening & welcome")
+    AgendaItem.objects.create(meeting=meeting, position=2, title="Election of the President City")
+    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+
+    message = rendered(last_notice(NotificationKind.MEETING_CONVENED), "english@partner.example")
+
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    url = settings.SITE_URL + meeting.get_absolute_url()
+    for part in (text, html):
+        assert "9th General Assembly" in part and url in part
+        assert "Election of the President City" in part
+        assert "Partner Institute" in part  # the footer says why
+    assert "1. Opening & welcome" in text and "Opening &amp; welcome" in html
+    assert "You receive this e-mail because you are the Focal point contact of Partner Institute" in text
+    assert message["Auto-Submitted"] == "auto-generated"
+
+    part, calendar = calendar_of(message)
+    assert part.get_param("method") == "REQUEST" and calendar["METHOD"] == "REQUEST"
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["UID"]) == f"{meeting.uid}@wego-portal"
+    assert event["SEQUENCE"] == 1  # convening changed the status
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert str(event["ORGANIZER"]) == "mailto:secretariat@we-gov.org"
+    assert str(event["URL"]) == url
+
+
+def test_a_change_of_time_sends_the_updated_ics_with_a_higher_sequence(cast, ga, make_meeting, staff_user):
+    meeting = make_meeting(ga)
+    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+
+    services_meetings.change_meeting(meeting.pk, staff_user.pk, start=meeting.start + datetime.timedelta(hours=2),
+                                     end=meeting.end + datetime.timedelta(hours=2))
+
+    notification = last_notice(NotificationKind.MEETING_CHANGED)
+    assert recipients_of(notification) == GA_RECIPIENTS
+    message = rendered(notification, "focal@partner.example")
+    _, calendar = calendar_of(message)
+    (event,) = calendar.walk("VEVENT")
+    assert event["SEQUENCE"] == 2 and calendar["METHOD"] == "REQUEST"
+    assert event.decoded("DTSTART") == (meeting.start + datetime.timedelta(hours=2))
+    assert "starts" in message.get_body(("plain",)).get_content()  # what changed, named
+
+
+def test_a_change_to_a_planned_meeting_tells_nobody(cast, ga, make_meeting, staff_user):
+    meeting = make_meeting(ga)
+    services_meetings.change_meeting(meeting.pk, staff_user.pk, venue="Elsewhere")
+    assert not Notification.objects.exists()
+
+
+def test_a_cancellation_sends_an_ics_cancel_with_status_cancelled(cast, excom, make_meeting, staff_user):
+    meeting = make_meeting(excom)
+    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+
+    services_meetings.cancel_meeting(meeting.pk, staff_user.pk, reason="Postponed to next year.")
+
+    notification = last_notice(NotificationKind.MEETING_CANCELLED)
+    assert recipients_of(notification) == EXCOM_RECIPIENTS
+    message = rendered(notification, "focal@seoul.example")
+    part, calendar = calendar_of(message)
+    (event,) = calendar.walk("VEVENT")
+    assert part.get_param("method") == "CANCEL"
+    assert str(event["STATUS"]) == "CANCELLED" and event["SEQUENCE"] == 2
+    assert "Postponed to next year." in message.get_body(("plain",)).get_content()
+
+
+def test_each_recipient_reads_the_notice_in_their_language(cast, ga, make_meeting, staff_user, make_contact):
+    make_contact(cast["paris"], email="english@paris.example", language="en")
+    meeting = make_meeting(ga, title="9th General Assembly")
+    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    notification = last_notice(NotificationKind.MEETING_CONVENED)
+
+    def read(email):
+        message = rendered(notification, email)
+        # (Python's parser keeps the space that folds a long encoded header.)
+        return message["Subject"].strip(), message.get_body(("plain",)).get_content()
+
+    subject, text = read("focal@paris.example")
+    assert subject.startswith("[WeGO] Convocation : 9th General Assembly")
+    assert "Ordre du jour" not in text and "Le Secrétariat de WeGO convoque" in text
+    assert "Pour changer l’adresse ou la langue de ces avis" in text
+    subject, text = read("focal@partner.example")
+    assert subject.startswith("[WeGO] Convocatoria: 9th General Assembly")
+    assert "La Secretaría de WeGO convoca" in text
+    subject, text = read("focal@seoul.example")
+    assert subject.startswith("[WeGO] 소집: 9th General Assembly")
+    subject, text = read("english@paris.example")
+    assert subject.startswith("[WeGO] Convened: 9th General Assembly")
+    assert "The WeGO Secretariat convenes" in text
+
+
+def test_documents_published_go_to_those_who_may_read_them(cast, ga, make_meeting, staff_user):
+    from django.core.files.base import ContentFile
+
+    meeting = make_meeting(ga)
+    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+
+    def document(title, kind, visibility):
+        d = Document(meeting=meeting, title=title, kind=kind, visibility=visibility, state=DocumentState.FINAL)
+        d.file.save("paper.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        d.save()
+        return d
+
+    paper = document("Strategy paper", DocumentKind.WORKING_PAPER, DocumentVisibility.MEMBERS)
+    budget = document("Draft budget", DocumentKind.WORKING_PAPER, DocumentVisibility.BODY)
+
+    with transaction.atomic():
+        notification = documents_published(meeting.pk, [paper.pk, budget.pk], staff_user.pk)
+    assert notification.kind == NotificationKind.DOCUMENTS_PUBLISHED
+    assert recipients_of(notification) == GA_RECIPIENTS
+    # The non-voting partner sees the paper, not the budget for voting members.
+    partner_text = rendered(notification, "focal@partner.example").get_body(("plain",)).get_content()
+    paris_text = rendered(notification, "focal@paris.example").get_body(("plain",)).get_content()
+    assert "Strategy paper" in partner_text and "Draft budget" not in partner_text
+    assert "Strategy paper" in paris_text and "Draft budget" in paris_text
+
+    minutes = document("Minutes", DocumentKind.MINUTES, DocumentVisibility.BODY)
+    with transaction.atomic():
+        notification = documents_published(meeting.pk, [minutes.pk], staff_user.pk)
+    assert notification.kind == NotificationKind.MINUTES_PUBLISHED
+    assert "focal@partner.example" not in recipients_of(notification)
+
+
+def test_a_convening_sent_over_smtp_arrives_whole(cast, ga, make_meeting, staff_user, smtp_backend):
+    meeting = make_meeting(ga)
+    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    notification = last_notice(NotificationKind.MEETING_CONVENED)
+
+    send_batch(list(notification.deliveries.values_list("pk", flat=True)), schedule_retries=False)
+
+    assert sorted(smtp_backend.recipients()) == sorted(GA_RECIPIENTS)
+    (message,) = smtp_backend.messages_to("focal@paris.example")
+    assert message.get_body(("plain",)) is not None and message.get_body(("html",)) is not None
+    part, _ = calendar_of(message)
+    assert part.get_param("method") == "REQUEST"
+    assert mail.outbox == []
