@@ -5,6 +5,7 @@ import datetime
 import time
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from governance import services_meetings
@@ -27,12 +28,18 @@ def nothing_left():
 
 
 def test_convening_a_general_assembly_sends_one_message_to_each_recipient_and_none_to_others(
-    broker, smtp, start_worker, cast, ga, make_meeting, staff_user
+    broker, smtp, start_worker, cast, ga, make_meeting, staff_client
 ):
     meeting = make_meeting(ga)
     start_worker(broker)
 
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    # The secretariat's "convene" in the admin.
+    page = staff_client.post(
+        reverse("admin:governance_meeting_changelist"),
+        {"action": "convene", "_selected_action": [meeting.pk]},
+        follow=True,
+    )
+    assert "is convened" in page.text
 
     wait_for(nothing_left, timeout=30, message="the notices to go out")
     assert sorted(smtp.recipients()) == sorted(GA_RECIPIENTS)
