@@ -89,8 +89,10 @@ def change_meeting(meeting_id, by_user_id, **changes):
 def meeting_changed(meeting_id, by_user_id, changed):
     """Record that a convened meeting's time or place changed (from the admin
     or change_meeting); called inside their transaction."""
+    if not changed:
+        return
     meeting = Meeting.objects.get(pk=meeting_id)
-    if changed and meeting.status == MeetingStatus.CONVENED:
+    if meeting.status == MeetingStatus.CONVENED:
         _announce(meeting, "changed", by_user_id, changed)
 
 
