@@ -3,14 +3,37 @@ their offices. The statutes' rules are reported on the forms by
 Office.clean(); a term's rows are checked together, so two rows of one form
 cannot between them breach what each alone would not."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import IntegrityError
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .models import Body, Office, Post, Term
+
+
+class RulesHeldByDatabaseMixin:
+    """Turn a breach caught by the database's trigger into a message.
+
+    The forms check the rules first; the trigger is the backstop for what a
+    form cannot see (rows saved one after another, a concurrent change). The
+    admin's save runs in one transaction, so nothing of it is kept.
+    """
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except IntegrityError as error:
+            cause = str(getattr(error, "__cause__", None) or error).splitlines()[0]
+            messages.error(
+                request,
+                _("Nothing was saved: the change breaks a rule of the statutes (%(rule)s). "
+                  "Save the rows one at a time, in an order that keeps to the rules.") % {"rule": cause},
+            )
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class PostInline(admin.TabularInline):
@@ -80,7 +103,7 @@ class OfficeInline(admin.TabularInline):
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(RulesHeldByDatabaseMixin, admin.ModelAdmin):
     list_display = ["name", "start_date", "end_date", "current_display", "office_count"]
     date_hierarchy = "start_date"
     search_fields = ["name"]
@@ -115,7 +138,7 @@ class CurrentOfficeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(RulesHeldByDatabaseMixin, admin.ModelAdmin):
     """Offices one by one: appoint, or end one early (give "until" and why)."""
 
     list_display = ["organisation", "post", "body_display", "term", "start_date", "until_display", "how_chosen",

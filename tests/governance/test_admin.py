@@ -257,3 +257,28 @@ def test_the_term_changelist_costs_the_same_for_10_and_1000_terms(staff_client):
 @pytest.mark.parametrize("name", ["admin:governance_body_changelist", "admin:governance_post_changelist"])
 def test_the_body_and_post_changelists_open(staff_client, posts, name):
     assert staff_client.get(reverse(name)).status_code == 200
+
+
+def test_rows_that_pass_together_but_breach_a_rule_one_by_one_save_nothing_and_say_why(
+    staff_client, posts, term, make_member, appoint
+):
+    # Two President City halves of the term, swapped in one submission: the
+    # form sees a valid end state, the database sees the first row saved
+    # beside the second's old dates. Nothing may be kept, and no 500.
+    middle = term.start_date + 200 * DAY
+    first = appoint(make_member("Seoul"), posts["president"], end_date=middle, end_reason=EndReason.REPLACED)
+    second = appoint(make_member("Almaty"), posts["president"], start_date=middle + DAY)
+    data = {"name": term.name, "start_date": term.start_date, "end_date": term.end_date, **_office_rows(
+        {"id": first.pk, "term": term.pk, **_row(first.organisation, posts["president"], middle + DAY)},
+        {"id": second.pk, "term": term.pk, **_row(second.organisation, posts["president"], term.start_date,
+                                                  end_date=middle, end_reason=EndReason.REPLACED)},
+        initial=2,
+    )}
+    url = reverse("admin:governance_term_change", args=[term.pk])
+    response = staff_client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert "Nothing was saved" in response.content.decode()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.start_date, first.end_date) == (term.start_date, middle)
+    assert (second.start_date, second.end_date) == (middle + DAY, None)
