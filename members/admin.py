@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -13,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from governance.admin import offices_held_table
 
 from . import m49
+from .invitations import invite_to_portal
 from .models import (
     Contact,
     ContactRole,
@@ -86,6 +88,8 @@ class MembershipCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    # "example.org" typed in the website field means https://example.org.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     resource_classes = [OrganisationResource]
     list_display = [
         "name",
@@ -193,6 +197,7 @@ class ContactAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "email", "organisation__name"]
     raw_id_fields = ["organisation", "user"]
     inlines = [ContactRoleInline]
+    actions = [invite_to_portal]
 
     def get_queryset(self, request):
         today = timezone.localdate()

@@ -138,6 +138,10 @@ if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://")):
         raise ImproperlyConfigured("CACHE_URL must be a redis:// URL.")
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif not DEBUG:
+    # Login rate limits counted in each process's memory would let an
+    # attacker multiply the allowance by the number of workers.
+    raise ImproperlyConfigured("CACHE_URL (Redis) must be set when DEBUG is off.")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -6,8 +6,6 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from governance import meeting_views
-from members.invitations import invite_to_portal
-from members.models import Contact
 
 from . import views
 
@@ -16,12 +14,6 @@ from . import views
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "WeGO Portal — Secretariat"
 admin.site.site_title = "WeGO Portal"
-# The secretariat invites contacts to the portal from the contact list
-# (members/invitations.py). Added here, beside the other site-wide admin
-# wiring, while members/admin.py is being reworked; it belongs in
-# ContactAdmin.actions once that settles.
-_contact_admin = admin.site.get_model_admin(Contact)
-_contact_admin.actions = [*(_contact_admin.actions or []), invite_to_portal]
 
 urlpatterns = [
     path("", views.home, name="home"),

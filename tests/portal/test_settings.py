@@ -74,6 +74,7 @@ def test_production_settings_pass_the_deployment_checks_with_nothing_silenced(tm
     ("env", "message"),
     [
         ({"DEBUG": "0"}, "SECRET_KEY must be set"),
+        ({**PRODUCTION, "CACHE_URL": ""}, "CACHE_URL (Redis) must be set"),
         ({"DEBUG": "maybe"}, "DEBUG must be a boolean"),
         ({"CONN_MAX_AGE": "forever"}, "CONN_MAX_AGE must be an integer"),
         ({"EMAIL_URL": "carrier-pigeon://coop"}, "EMAIL_URL must look like"),
