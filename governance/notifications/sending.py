@@ -1,9 +1,10 @@
 """The worker's side: send a batch of deliveries over one SMTP connection.
 
-For each delivery: claim it (conditional UPDATE, committed at once), build
-the message, send it, mark it sent. No transaction is held while talking to
-the SMTP server, and a delivery claimed by someone else, already sent or
-failed is skipped: running the same batch twice sends nothing twice.
+For each delivery: claim it (conditional UPDATE, committed before sending),
+build the message, send it, mark it sent (written with the next claim, in
+one commit). No transaction is held while talking to the SMTP server, and a
+delivery claimed by someone else, already sent or failed is skipped: running
+the same batch twice sends nothing twice.
 
 Temporary failures (4xx replies, a refused or dropped connection) put the
 delivery back in the queue with a growing back-off; permanent ones (5xx)
@@ -18,6 +19,7 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import get_connection
+from django.db import transaction
 from django.utils import timezone
 
 from . import conf
@@ -84,9 +86,10 @@ def send_batch(delivery_ids, *, schedule_retries=True):
         raise MailServerUnavailable(str(error) or type(error).__name__) from error
 
     subjects = {}
+    unmarked = []  # sent; its mark is written with the next claim
     try:
         for index, delivery in enumerate(deliveries):
-            broken = _send_one(connection, delivery, subjects, outcome)
+            broken = _send_one(connection, delivery, subjects, outcome, unmarked)
             if broken:
                 # The rest were not claimed; they wait for the connection's return.
                 rest = [d.pk for d in deliveries[index + 1 :]]
@@ -99,6 +102,7 @@ def send_batch(delivery_ids, *, schedule_retries=True):
                     outcome.retry[countdown].extend(rest)
                 break
     finally:
+        _mark_sent(unmarked, outcome)
         try:
             connection.close()
         except Exception:  # closing a broken connection: nothing to save
@@ -112,9 +116,25 @@ def send_batch(delivery_ids, *, schedule_retries=True):
     return outcome
 
 
-def _send_one(connection, delivery, subjects, outcome):
+def _claim(delivery, unmarked, outcome):
+    """Claim ``delivery``, and in the same short transaction mark the message
+    sent just before it: one commit per message rather than two. (Nothing is
+    held open while talking to the SMTP server.)"""
+    with transaction.atomic():
+        _mark_sent(unmarked, outcome)
+        return delivery.claim_for_sending()
+
+
+def _mark_sent(unmarked, outcome):
+    while unmarked:
+        delivery = unmarked.pop()
+        delivery.mark_sent()
+        outcome.sent.append(delivery.pk)
+
+
+def _send_one(connection, delivery, subjects, outcome, unmarked):
     """Claim, send and record one delivery; return True if the connection broke."""
-    token = delivery.claim_for_sending()
+    token = _claim(delivery, unmarked, outcome)
     if token is None:
         return False  # sent, failed, or being sent by another worker
     try:
@@ -147,8 +167,7 @@ def _send_one(connection, delivery, subjects, outcome):
             outcome.failed.append(delivery.pk)
             logger.warning("Delivery %s failed: %s", delivery.pk, description)
         return broken
-    delivery.mark_sent()
-    outcome.sent.append(delivery.pk)
+    unmarked.append(delivery)
     return False
 
 

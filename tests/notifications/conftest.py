@@ -10,6 +10,7 @@ test that needs it and stopped by it:
 """
 
 import email
+import logging
 import os
 import signal
 import socket
@@ -120,6 +121,7 @@ class RecordingHandler:
 
 @pytest.fixture
 def smtp():
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
     handler = RecordingHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()

@@ -179,12 +179,12 @@ def test_a_connection_lost_mid_batch_requeues_the_rest(smtp_backend, make_recipi
     real_send = sending._send_one
     calls = []
 
-    def drop_on_second(connection, delivery, subjects, outcome):
+    def drop_on_second(connection, delivery, *state):
         calls.append(delivery.pk)
         if len(calls) == 2:
             with mock.patch.object(connection, "send_messages", side_effect=ConnectionResetError("reset")):
-                return real_send(connection, delivery, subjects, outcome)
-        return real_send(connection, delivery, subjects, outcome)
+                return real_send(connection, delivery, *state)
+        return real_send(connection, delivery, *state)
 
     with mock.patch.object(sending, "_send_one", drop_on_second):
         send_batch(ids_of(notification))
@@ -206,8 +206,31 @@ def test_a_message_that_cannot_be_built_fails_with_the_reason(smtp_backend, make
     assert delivery.last_error == "Could not build the message: KeyError: 'title'"
 
 
-def test_sending_opens_no_transaction(smtp_backend, make_recipients, no_dispatch):
-    notification = announcement_to(make_recipients(2))
-    with mock.patch("django.db.transaction.atomic", side_effect=AssertionError("a transaction while sending")):
-        send_batch(ids_of(notification))
-    assert len(smtp_backend.recipients()) == 2
+@pytest.mark.django_db(transaction=True)
+def test_no_transaction_is_open_while_the_smtp_server_is_talked_to(smtp_backend, make_recipients, no_dispatch):
+    import psycopg2
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    states = []
+    real = smtp_backend.handle_DATA
+
+    async def look(server, session, envelope):
+        # From the server's side: is any session on the test database inside
+        # a transaction while the message is handed over?
+        with psycopg2.connect(**params) as watcher, watcher.cursor() as cursor:
+            cursor.execute(
+                "SELECT state FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            states.extend(row[0] for row in cursor.fetchall())
+        watcher.close()
+        return await real(server, session, envelope)
+
+    smtp_backend.handle_DATA = look
+    notification = announcement_to(make_recipients(3))
+
+    send_batch(ids_of(notification))
+
+    assert len(smtp_backend.recipients()) == 3
+    assert states and "idle in transaction" not in states
+    assert set(notification.deliveries.values_list("status", flat=True)) == {DeliveryStatus.SENT}
