@@ -12,6 +12,7 @@ from email.utils import formataddr
 from urllib.parse import urlparse
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -146,7 +147,7 @@ def _cached(meeting, name, compute):
 def _has_field(model, name):
     try:
         model._meta.get_field(name)
-    except Exception:
+    except FieldDoesNotExist:
         return False
     return True
 
