@@ -16,6 +16,7 @@ from .meetings import (
     AgendaItem,
     Attendance,
     Document,
+    DocumentState,
     Invitation,
     Meeting,
     Registration,
@@ -58,6 +59,11 @@ class _ParentMeetingMixin:
             object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
             kwargs["queryset"] = AgendaItem.objects.filter(meeting_id=object_id) if object_id else AgendaItem.objects.none()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _became_final(form):
+    """Whether this form's save publishes its document (makes it final)."""
+    return form.instance.state == DocumentState.FINAL and "state" in form.changed_data
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -165,6 +171,15 @@ class MeetingAdmin(admin.ModelAdmin):
             "by_attendance": _("quorate") if quorum.quorate_by_attendance else _("not quorate"),
         }
 
+    def save_formset(self, request, form, formset, change):
+        published = [f for f in formset.forms if formset.model is Document and f.has_changed() and _became_final(f)]
+        super().save_formset(request, form, formset, change)
+        services_meetings.documents_published(
+            form.instance.pk,
+            [f.instance.pk for f in published if f.instance.pk and f not in formset.deleted_forms],
+            request.user.pk,
+        )
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change:
@@ -200,3 +215,9 @@ class DocumentAdmin(admin.ModelAdmin):
     list_select_related = ["meeting__body"]
     search_fields = ["title", "meeting__title"]
     raw_id_fields = ["meeting", "agenda_item"]
+
+    def save_model(self, request, obj, form, change):
+        published = _became_final(form)
+        super().save_model(request, obj, form, change)
+        if published:
+            services_meetings.documents_published(obj.meeting_id, [obj.pk], request.user.pk)

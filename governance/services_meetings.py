@@ -96,6 +96,17 @@ def meeting_changed(meeting_id, by_user_id, changed):
         _announce(meeting, "changed", by_user_id, changed)
 
 
+def documents_published(meeting_id, document_ids, by_user_id):
+    """Record that documents of a meeting became final (from the admin);
+    called inside its transaction. Members hear of them once the meeting is
+    convened: before that, the convening notice is their first word."""
+    if not document_ids:
+        return
+    meeting = Meeting.objects.get(pk=meeting_id)
+    if meeting.status in (MeetingStatus.CONVENED, MeetingStatus.HELD):
+        meeting_notices.documents_published(meeting.pk, document_ids, by_user_id)
+
+
 @transaction.atomic
 def cancel_meeting(meeting_id, by_user_id, reason=""):
     meeting = _locked(meeting_id)

@@ -225,3 +225,114 @@ def test_a_convening_sent_over_smtp_arrives_whole(cast, ga, make_meeting, staff_
     part, _ = calendar_of(message)
     assert part.get_param("method") == "REQUEST"
     assert mail.outbox == []
+
+
+def _draft(meeting, title="Strategy paper", kind=DocumentKind.WORKING_PAPER):
+    from django.core.files.base import ContentFile
+
+    document = Document(meeting=meeting, title=title, kind=kind, visibility=DocumentVisibility.MEMBERS)
+    document.file.save("paper.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    document.save()
+    return document
+
+
+def _publish_in_admin(client, document):
+    from django.urls import reverse
+
+    url = reverse("admin:governance_document_change", args=[document.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: ("" if value is None else value) for name, value in form.initial.items() if name != "file"}
+    data.update(state=DocumentState.FINAL, meeting=document.meeting_id, agenda_item="")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def test_making_a_document_final_in_the_admin_tells_those_who_may_read_it(
+    cast, ga, make_meeting, staff_user, client
+):
+    client.force_login(staff_user)
+    meeting = make_meeting(ga)
+    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    document = _draft(meeting)
+    _publish_in_admin(client, document)
+    notification = last_notice(NotificationKind.DOCUMENTS_PUBLISHED)
+    assert notification.payload["documents"] == [document.pk]
+    assert recipients_of(notification) == GA_RECIPIENTS
+
+
+def test_final_minutes_published_in_the_admin_make_a_minutes_notice_once(cast, ga, make_meeting, staff_user, client):
+    client.force_login(staff_user)
+    meeting = make_meeting(ga)
+    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    minutes = _draft(meeting, "Minutes", DocumentKind.MINUTES)
+    _publish_in_admin(client, minutes)
+    _publish_in_admin(client, minutes)  # saved again, already final: no second notice
+    assert Notification.objects.filter(kind=NotificationKind.MINUTES_PUBLISHED).count() == 1
+
+
+def test_documents_of_a_meeting_not_yet_convened_wait_for_the_convening_notice(
+    cast, ga, make_meeting, staff_user, client
+):
+    client.force_login(staff_user)
+    _publish_in_admin(client, _draft(make_meeting(ga)))
+    assert not Notification.objects.filter(kind=NotificationKind.DOCUMENTS_PUBLISHED).exists()
+
+
+def _change_page_data(response):
+    """POST data that resubmits an admin change page as a browser would."""
+    from html.parser import HTMLParser
+
+    class Form(HTMLParser):
+        data, select, textarea = {}, None, None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            name = attrs.get("name")
+            if tag == "input" and name and attrs.get("type") not in ("file", "submit", "button"):
+                if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                    return
+                default = "on" if attrs.get("type") in ("checkbox", "radio") else ""
+                self.data[name] = attrs.get("value") or default
+            elif tag == "select" and name:
+                self.select = name
+                self.data.setdefault(name, "")
+            elif tag == "option" and self.select and "selected" in attrs:
+                self.data[self.select] = attrs.get("value", "")
+            elif tag == "textarea" and name:
+                self.textarea = name
+                self.data[name] = ""
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            elif tag == "textarea":
+                self.textarea = None
+
+        def handle_data(self, text):
+            if self.textarea:
+                self.data[self.textarea] += text.lstrip("\n") if not self.data[self.textarea] else text
+
+    parser = Form()
+    parser.data = {}
+    parser.feed(response.content.decode())
+    return {key: value for key, value in parser.data.items() if "__prefix__" not in key}
+
+
+def test_making_a_document_final_on_the_meeting_page_tells_the_members(cast, ga, make_meeting, staff_user, client):
+    from django.urls import reverse
+
+    client.force_login(staff_user)
+    meeting = make_meeting(ga)
+    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    document = _draft(meeting)
+    url = reverse("admin:governance_meeting_change", args=[meeting.pk])
+    data = _change_page_data(client.get(url))
+    prefix = next(key[: -len("-id")] for key, value in data.items() if key.endswith("-id") and value == str(document.pk))
+    data[f"{prefix}-state"] = DocumentState.FINAL
+    response = client.post(url, data)
+    assert response.status_code == 302, [response.context["adminform"].form.errors] + [
+        inline.formset.errors for inline in response.context["inline_admin_formsets"]]
+    document.refresh_from_db()
+    assert document.state == DocumentState.FINAL
+    notification = last_notice(NotificationKind.DOCUMENTS_PUBLISHED)
+    assert notification.payload["documents"] == [document.pk]
