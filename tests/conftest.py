@@ -72,6 +72,41 @@ def make_member(db, full_category):
     return make
 
 
+# --- Governance: the two bodies and the term under way ----------------------
+@pytest.fixture
+def ga(db):
+    from governance.models import Body, BodySlug
+
+    return Body.objects.get_or_create(
+        slug=BodySlug.GENERAL_ASSEMBLY,
+        defaults={"name": "General Assembly", "abbreviation": "GA", "cadence_months": 36, "position": 0},
+    )[0]
+
+
+@pytest.fixture
+def excom(db):
+    from governance.models import Body, BodySlug
+
+    return Body.objects.get_or_create(
+        slug=BodySlug.EXECUTIVE_COMMITTEE,
+        defaults={
+            "name": "Executive Committee", "abbreviation": "EXCOM", "cadence_months": 12, "max_seats": 21,
+            "position": 1,
+        },
+    )[0]
+
+
+@pytest.fixture
+def term(db, today):
+    """The term under way today: it began a year ago and ends in two years."""
+    from governance.models import Term
+
+    return Term.objects.create(
+        name="Current term", start_date=today - datetime.timedelta(days=365),
+        end_date=today + datetime.timedelta(days=730),
+    )
+
+
 @pytest.fixture
 def make_user(db):
     def make(email=None, **fields):

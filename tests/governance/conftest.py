@@ -5,22 +5,7 @@ import datetime
 
 import pytest
 
-from governance.models import Body, BodySlug, Office, Post, PostRole, Term
-
-
-@pytest.fixture
-def general_assembly(db):
-    return Body.objects.create(
-        name="General Assembly", slug=BodySlug.GENERAL_ASSEMBLY, abbreviation="GA", cadence_months=36, position=0
-    )
-
-
-@pytest.fixture
-def excom(db):
-    return Body.objects.create(
-        name="Executive Committee", slug=BodySlug.EXECUTIVE_COMMITTEE, abbreviation="EXCOM", cadence_months=12,
-        max_seats=21, position=1,
-    )
+from governance.models import Office, Post, PostRole, Term
 
 
 def _post(body, slug, label, role, is_officer, max_holders, position):
@@ -52,15 +37,6 @@ def excom_member(excom):
 @pytest.fixture
 def posts(president, executive_vice_president, vice_president, excom_member):
     return {"president": president, "evp": executive_vice_president, "vp": vice_president, "member": excom_member}
-
-
-@pytest.fixture
-def term(db, today):
-    """The term under way today: it began a year ago and ends in two years."""
-    return Term.objects.create(
-        name="Current term", start_date=today - datetime.timedelta(days=365),
-        end_date=today + datetime.timedelta(days=730),
-    )
 
 
 @pytest.fixture

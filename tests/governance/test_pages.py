@@ -29,7 +29,7 @@ def cities(make_member):
 
 
 @pytest.fixture
-def record(posts, term, past_term, cities, appoint, general_assembly):
+def record(posts, term, past_term, cities, appoint, ga):
     """A current term with officers, a seat, an office ended early; a past term."""
     return {
         "president": appoint(cities["Seoul"], posts["president"], how_chosen="elected_by_ga"),

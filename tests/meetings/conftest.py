@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from governance.meetings import Document, DocumentState, DocumentVisibility, Meeting
-from governance.models import Body, BodySlug, Office, Post, PostRole, Term
+from governance.models import Office, Post, PostRole
 from members.models import Standing
 
 
@@ -33,29 +33,6 @@ def _media_and_cache(settings, tmp_path):
     cache.clear()  # rate-limit counters of an earlier test must not leak in
     yield
     cache.clear()
-
-
-@pytest.fixture
-def ga(db):
-    return Body.objects.get_or_create(
-        slug=BodySlug.GENERAL_ASSEMBLY,
-        defaults={"name": "General Assembly", "abbreviation": "GA", "cadence_months": 36},
-    )[0]
-
-
-@pytest.fixture
-def excom(db):
-    return Body.objects.get_or_create(
-        slug=BodySlug.EXECUTIVE_COMMITTEE,
-        defaults={"name": "Executive Committee", "abbreviation": "EXCOM", "cadence_months": 12, "max_seats": 21},
-    )[0]
-
-
-@pytest.fixture
-def term(db, today):
-    return Term.objects.create(
-        name="Test term", start_date=today - datetime.timedelta(days=400), end_date=today + datetime.timedelta(days=700)
-    )
 
 
 @pytest.fixture

@@ -354,37 +354,6 @@ def make_recipients(make_member, make_contact):
 
 # --- Meetings: the cast ---------------------------------------------------------
 @pytest.fixture
-def ga(db):
-    from governance.models import Body, BodySlug
-
-    return Body.objects.get_or_create(
-        slug=BodySlug.GENERAL_ASSEMBLY,
-        defaults={"name": "General Assembly", "abbreviation": "GA", "cadence_months": 36},
-    )[0]
-
-
-@pytest.fixture
-def excom(db):
-    from governance.models import Body, BodySlug
-
-    return Body.objects.get_or_create(
-        slug=BodySlug.EXECUTIVE_COMMITTEE,
-        defaults={"name": "Executive Committee", "abbreviation": "EXCOM", "cadence_months": 12, "max_seats": 21},
-    )[0]
-
-
-@pytest.fixture
-def term(db, today):
-    import datetime
-
-    from governance.models import Term
-
-    return Term.objects.create(
-        name="Test term", start_date=today - datetime.timedelta(days=400), end_date=today + datetime.timedelta(days=700)
-    )
-
-
-@pytest.fixture
 def cast(make_member, make_contact, excom, term, associate_category):
     """Who may hear of which meeting.
 
