@@ -105,8 +105,9 @@ def meeting_context(meeting):
     return {
         "meeting": meeting,
         "title": str(meeting),
-        "body_name": meeting.body.name,
-        "audience": meeting.body.name,
+        # Body names are stored in English and translated like the pages do.
+        "body_name": translation.gettext(meeting.body.name),
+        "audience": translation.gettext(meeting.body.name),
         "when": when,
         "date": date_format(start, "DATE_FORMAT"),
         "time_zone": meeting.time_zone,

@@ -130,7 +130,8 @@ def test_a_change_of_time_sends_the_updated_ics_with_a_higher_sequence(cast, ga,
     (event,) = calendar.walk("VEVENT")
     assert event["SEQUENCE"] == 2 and calendar["METHOD"] == "REQUEST"
     assert event.decoded("DTSTART") == (meeting.start + datetime.timedelta(hours=2))
-    assert "starts" in message.get_body(("plain",)).get_content()  # what changed, named
+    assert "Cambios: inicio, fin" in message.get_body(("plain",)).get_content()  # what changed, named in Spanish
+    assert "Asamblea General" in message.get_body(("plain",)).get_content()  # the body named in Spanish too
 
 
 def test_a_change_to_a_planned_meeting_tells_nobody(cast, ga, make_meeting, staff_user):
@@ -171,7 +172,7 @@ def test_each_recipient_reads_the_notice_in_their_language(cast, ga, make_meetin
     assert "Ordre du jour" not in text and "Le Secrétariat de WeGO convoque" in text
     assert "Pour changer l’adresse ou la langue de ces avis" in text
     subject, text = read("focal@partner.example")
-    assert subject.startswith("[WeGO] Convocatoria: 9th General Assembly")
+    assert subject.startswith("[WeGO] Convocada: 9th General Assembly")
     assert "La Secretaría de WeGO convoca" in text
     subject, text = read("focal@seoul.example")
     assert subject.startswith("[WeGO] 소집: 9th General Assembly")
