@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Organisation
+from members.models import Organisation, with_update_field
 
 from .files import validate_meeting_document
 from .models import Body, BodySlug, Office, PostRole, Term
@@ -232,12 +232,12 @@ class Meeting(models.Model):
             host = self.default_host()
             if host is not None:
                 self.host = host
-                kwargs = _with_update_field(kwargs, "host")
+                kwargs = with_update_field(kwargs, "host")
         if self.pk:
             previous = Meeting.objects.filter(pk=self.pk).values("sequence", *self.SCHEDULE_FIELDS).first()
             if previous and any(previous[name] != getattr(self, name) for name in self.SCHEDULE_FIELDS):
                 self.sequence = previous["sequence"] + 1
-                kwargs = _with_update_field(kwargs, "sequence")
+                kwargs = with_update_field(kwargs, "sequence")
         super().save(*args, **kwargs)
 
     def _free_slug(self):
@@ -245,12 +245,6 @@ class Meeting(models.Model):
         taken = set(Meeting.objects.filter(slug__startswith=base).values_list("slug", flat=True))
         candidates = [base] + [f"{base}-{number}" for number in range(2, len(taken) + 3)]
         return next(candidate for candidate in candidates if candidate not in taken)
-
-
-def _with_update_field(kwargs, field):
-    if kwargs.get("update_fields") is not None:
-        kwargs["update_fields"] = {*kwargs["update_fields"], field}
-    return kwargs
 
 
 class AgendaItem(models.Model):

@@ -233,7 +233,7 @@ class Organisation(models.Model):
         if not self.slug:
             self.slug = self._free_slug()
         self.search_text = fold(f"{self.name} {self.country.name if self.country else ''}")[:500]
-        kwargs = _with_update_field(kwargs, "search_text")
+        kwargs = with_update_field(kwargs, "search_text")
         super().save(*args, **kwargs)
 
 
@@ -247,7 +247,7 @@ class Organisation(models.Model):
         return next(candidate for candidate in candidates if candidate not in taken)
 
 
-def _with_update_field(kwargs, field):
+def with_update_field(kwargs, field):
     """Keep a derived field in a save() restricted by ``update_fields``."""
     if kwargs.get("update_fields") is not None:
         kwargs["update_fields"] = {*kwargs["update_fields"], field}

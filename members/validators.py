@@ -14,6 +14,8 @@ def validate_logo(upload):
 
     SVG is refused on purpose: it can carry scripts.
     """
+    if getattr(upload, "_committed", False):
+        return  # a logo already stored was checked when it was uploaded
     if upload.size > settings.LOGO_MAX_BYTES:
         raise ValidationError(
             _("The logo is %(size)s; the limit is %(limit)s.")
