@@ -28,10 +28,12 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _filtered_directory(request):
-    """The directory's members after the query string's filters, and the form."""
+def _filtered_directory(request, with_country_choices=False):
+    """The directory's members after the query string's filters, and the form.
+
+    Only the page shows the form, so only it pays for the country choices."""
     listed = Organisation.objects.in_directory()
-    country_codes = listed.order_by().values_list("country", flat=True).distinct()
+    country_codes = listed.order_by().values_list("country", flat=True).distinct() if with_country_choices else ()
     form = DirectoryFilterForm(request.GET or None, country_codes=list(country_codes))
     form.is_valid()  # cleans what it can; invalid fields are reported and skipped
     return form, form.filter(listed)
@@ -59,7 +61,7 @@ def _public_fields(request, organisation):
 
 @require_safe
 def directory(request):
-    form, members = _filtered_directory(request)
+    form, members = _filtered_directory(request, with_country_choices=True)
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     markers = [
         {
