@@ -9,6 +9,21 @@ the same batch twice sends nothing twice.
 Temporary failures (4xx replies, a refused or dropped connection) put the
 delivery back in the queue with a growing back-off; permanent ones (5xx)
 mark it failed with the server's answer.
+
+What the outbox promises, and what it cannot:
+- Nobody is lost: a delivery stays queued or sending until a server has
+  accepted it or refused it for good; the sweep takes back the claims of a
+  worker that died and hands them over again.
+- Nothing the server did not accept is sent twice by the outbox's own
+  doing: the claim is committed before a message goes out, and only its
+  holder (or the sweep, once the claim is stale) can send it.
+- A repeat is possible in one place only, which no SMTP client can close:
+  the server answered 250 and the process died before its mark was
+  committed. The mark is committed with the next claim (or when the batch
+  ends), so a SIGKILL repeats at most one message per worker process: the
+  last one the server accepted. The copy carries the same Message-ID
+  (``emails.compose``), so mail programs can tell it for what it is.
+  tests/notifications/test_worker.py kills workers at both points.
 """
 
 import logging

@@ -7,13 +7,14 @@ portal's, with the outbox's delays cut to seconds.
 
 import time
 
+import psycopg2
 import pytest
 import redis
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from governance.notifications.models import Delivery, DeliveryStatus, Notification, NotificationKind
-from governance.notifications.services import notify
+from governance.notifications.services import dispatch, notify
 from tests.notifications.conftest import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -120,21 +121,24 @@ def test_a_550_fails_is_recorded_and_shown_in_the_admin(broker, smtp, start_work
     assert_each_got_exactly_one(smtp, contacts)
 
 
-def test_a_worker_killed_mid_fan_out_and_restarted_sends_each_exactly_once(
+def test_a_worker_killed_while_the_server_holds_its_messages_sends_each_exactly_once(
     broker, smtp, start_worker, start_beat, make_recipients
 ):
+    """Killed at a point the test controls: both pool processes wait for
+    the server's answer to a message, so every message the server accepted
+    before has been recorded (the mark commits with the next claim)."""
     contacts = make_recipients(40)
-    # After 12 messages the server stops answering: the worker is in the
-    # middle of a send (claimed, not acknowledged) when it is killed.
+    # After 12 messages the server stops answering: each process is in the
+    # middle of a send (claimed, not acknowledged) when the worker is killed.
     smtp.hold_after = 12
-    worker = start_worker(broker)
+    worker = start_worker(broker, concurrency=2)
 
     notification = announce(contacts)
-    wait_for(lambda: smtp.held >= 1, timeout=30, message="a message in flight")
+    wait_for(lambda: smtp.held == 2, timeout=30, message="both pool processes to wait on the server")
     worker.kill()
     assert len(smtp.recipients()) == 12
     in_flight = list(notification.deliveries.filter(status=DeliveryStatus.SENDING).values_list("pk", flat=True))
-    assert in_flight, "the worker died holding claimed deliveries"
+    assert len(in_flight) == 2, "each process died holding the delivery the server never acknowledged"
 
     smtp.hold_after = None
     smtp.release()
@@ -144,5 +148,84 @@ def test_a_worker_killed_mid_fan_out_and_restarted_sends_each_exactly_once(
     wait_for(lambda: all_done(notification), timeout=60, message="every delivery to be sent after the restart")
     assert_each_got_exactly_one(smtp, contacts)
     assert not notification.deliveries.exclude(status=DeliveryStatus.SENT).exists()
-    # What was in flight went again, once; it had never been acknowledged.
+    # What was in flight went again, once; the server had never accepted it.
     assert set(Delivery.objects.filter(pk__in=in_flight).values_list("attempts", flat=True)) == {2}
+
+
+@pytest.fixture
+def row_locks():
+    """Lock outbox rows from a connection of the test's own, so that a worker
+    stops at the moment it writes to one of them; released at will."""
+    db = connection.settings_dict
+    lock = psycopg2.connect(
+        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None,
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432,
+    )
+
+    def hold(delivery_ids):
+        with lock.cursor() as cursor:
+            cursor.execute("SELECT id FROM notifications_delivery WHERE id = ANY(%s) FOR UPDATE", [list(delivery_ids)])
+
+    def waiting():
+        """How many other sessions wait for a lock this test holds."""
+        with lock.cursor() as cursor:
+            # pg_locks, not pg_stat_activity: the latter is a snapshot taken
+            # once per transaction, and this connection holds one open.
+            cursor.execute("SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted")
+            return cursor.fetchone()[0]
+
+    hold.waiting = waiting
+    hold.release = lock.rollback
+    yield hold
+    lock.rollback()
+    lock.close()
+
+
+def test_a_worker_killed_between_the_servers_250_and_its_record_repeats_that_message_only(
+    broker, smtp, start_worker, start_beat, make_recipients, row_locks
+):
+    """The one repeat SMTP cannot rule out, and its bound.
+
+    A message's "sent" mark is committed with the claim of the next one. The
+    claim of the sixth delivery of every batch is made to wait on a row lock,
+    so each pool process is killed after the server accepted its fifth
+    message and before that was recorded. After the restart exactly those
+    messages go again, with the Message-ID of the first copy (so the
+    recipient's mail program can drop it): at most one per killed process.
+    Nobody is lost, and nothing the server had not accepted is repeated.
+    """
+    contacts = make_recipients(40)
+    notification = announce(contacts)
+    # No worker runs yet. Hand the batches over from here rather than from the
+    # worker's dispatch task, which would itself wait on the locks below.
+    redis.Redis.from_url(broker).flushdb()
+    ids = list(notification.deliveries.order_by("pk").values_list("pk", flat=True))
+    assert dispatch(ids) == len(ids)
+    row_locks(ids[5::10])  # the sixth of each batch of 10 (batches are cut in pk order)
+    processes = 2
+    worker = start_worker(broker, concurrency=processes)
+
+    wait_for(lambda: row_locks.waiting() == processes, timeout=30, message="both processes to wait on a lock")
+    accepted = set(smtp.recipients())
+    assert len(accepted) == 5 * processes
+    worker.kill()
+    unrecorded = set(
+        notification.deliveries.filter(status=DeliveryStatus.SENDING).values_list("email", flat=True)
+    )
+    assert unrecorded <= accepted and len(unrecorded) == processes
+    row_locks.release()
+
+    start_worker(broker)
+    start_beat(broker)
+    wait_for(lambda: all_done(notification), timeout=60, message="every delivery to be sent after the restart")
+
+    received = smtp.recipients()
+    assert set(received) == {c.email for c in contacts}, "nobody is lost"
+    repeated = {address for address in received if received.count(address) > 1}
+    assert repeated == unrecorded, "only what the server accepted and the worker had not recorded goes twice"
+    assert len(repeated) <= processes, "at most one repeat per killed worker process"
+    for address in repeated:
+        copies = smtp.messages_to(address)
+        assert len(copies) == 2
+        assert copies[0]["Message-ID"] == copies[1]["Message-ID"]
+    assert not notification.deliveries.exclude(status=DeliveryStatus.SENT).exists()
