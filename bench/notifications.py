@@ -206,7 +206,7 @@ def main():
             from governance.notifications.models import DeliveryStatus
 
             begin = time.perf_counter()
-            services.enqueue("dispatch_notification", notification.pk)
+            services.enqueue(services.dispatch_notification_task, notification.pk)
             while sink.count < arguments.count:
                 time.sleep(0.05)
                 if worker.poll() is not None:

@@ -2,23 +2,24 @@
 and meeting documents, decided here and nowhere else.
 
 - A user acts for an organisation when they are the login of a contact who
-  holds a role there today and the organisation is a current member.
-- General Assembly meetings: every current member. Other bodies' meetings
-  (the Executive Committee): the members holding a seat on that body in the
-  meeting's term on the meeting's day. Staff (the secretariat): everything.
+  holds a role there today and the organisation is a current member
+  (``Organisation.objects.represented_by``).
+- A meeting is open to the organisations that sit in it
+  (``Meeting.invited_organisations``: every current member for the General
+  Assembly, the members seated on the body for another body). Staff (the
+  secretariat): everything.
 - The public: only a meeting's date, place, body and status (the list and
   the .ics), and final documents marked public.
 - Documents: drafts for staff only. A final document marked "members" is
   seen by whoever may see its meeting; "the body's members" narrows that to
-  the members who sit on the body (full members for the General Assembly).
+  the members with a vote in it (``Meeting.voting_organisations``).
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
-from members.models import ContactRole, Organisation
+from members.models import Organisation
 
-from .meetings import Document, DocumentState, DocumentVisibility, Meeting
-from .models import BodySlug, Office
+from .models import Document, DocumentState, DocumentVisibility, Meeting
 
 
 def is_secretariat(user):
@@ -27,30 +28,7 @@ def is_secretariat(user):
 
 def organisations_of(user, on=None):
     """The current member organisations ``user`` acts for."""
-    if not (user.is_authenticated and user.is_active):
-        return Organisation.objects.none()
-    return (
-        Organisation.objects.current_members(on)
-        .filter(contacts__user=user, contacts__roles__in=ContactRole.objects.active(on))
-        .distinct()
-    )
-
-
-def _seats(term, body, day):
-    """Offices on ``body`` in ``term`` held on ``day`` (values or OuterRefs)."""
-    return Office.objects.filter(term=term, post__body=body, start_date__lte=day).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=day)
-    )
-
-
-def _meetings_open_to(organisations):
-    """Meetings that any of ``organisations`` (a queryset) may see."""
-    seated = _seats(OuterRef("term"), OuterRef("body"), OuterRef("start__date")).filter(
-        organisation__in=organisations.values("pk")
-    )
-    return Meeting.objects.filter(
-        (Q(body__slug=BodySlug.GENERAL_ASSEMBLY) & Exists(organisations.order_by().values("pk"))) | Exists(seated)
-    )
+    return Organisation.objects.represented_by(user, on)
 
 
 def meetings_visible_to(user):
@@ -58,46 +36,55 @@ def meetings_visible_to(user):
         return Meeting.objects.all()
     if not user.is_authenticated:
         return Meeting.objects.none()
-    return _meetings_open_to(organisations_of(user))
-
-
-def can_see_meeting(user, meeting):
-    return meetings_visible_to(user).filter(pk=meeting.pk).exists()
-
-
-def organisations_invited_to(meeting):
-    """The organisations that may see ``meeting``: its invitees, and the
-    recipients of its notices."""
-    members = Organisation.objects.current_members()
-    if meeting.is_general_assembly:
-        return members
-    return members.filter(offices__in=_seats(meeting.term_id, meeting.body_id, meeting.start.date())).distinct()
-
-
-def voting_organisations(meeting):
-    """One vote per full member city entitled to sit in the meeting."""
-    return organisations_invited_to(meeting).filter(membership__category__has_vote=True)
+    return Meeting.objects.open_to(organisations_of(user))
 
 
 def may_act_for(user, organisation, meeting):
     """Whether ``user`` may register ``organisation``'s delegates for ``meeting``."""
     return (
         organisations_of(user).filter(pk=organisation.pk).exists()
-        and organisations_invited_to(meeting).filter(pk=organisation.pk).exists()
+        and meeting.invited_organisations().filter(pk=organisation.pk).exists()
     )
+
+
+def _documents_open_to(organisations):
+    """Final documents that any of ``organisations`` (a queryset) may open."""
+    voting = organisations.filter(membership__category__has_vote=True)
+    return Q(visibility=DocumentVisibility.PUBLIC) | Q(
+        visibility=DocumentVisibility.MEMBERS, meeting__in=Meeting.objects.open_to(organisations).values("pk")
+    ) | Q(visibility=DocumentVisibility.BODY, meeting__in=Meeting.objects.open_to(voting).values("pk"))
 
 
 def documents_visible_to(user):
     if is_secretariat(user):
         return Document.objects.all()
-    visible = Q(visibility=DocumentVisibility.PUBLIC)
     if user.is_authenticated:
-        organisations = organisations_of(user)
-        voting = organisations.filter(membership__category__has_vote=True)
-        visible |= Q(visibility=DocumentVisibility.MEMBERS, meeting__in=_meetings_open_to(organisations).values("pk"))
-        visible |= Q(visibility=DocumentVisibility.BODY, meeting__in=_meetings_open_to(voting).values("pk"))
+        visible = _documents_open_to(organisations_of(user))
+    else:
+        visible = Q(visibility=DocumentVisibility.PUBLIC)
     return Document.objects.filter(visible, state=DocumentState.FINAL)
 
 
-def can_see_document(user, document):
-    return documents_visible_to(user).filter(pk=document.pk).exists()
+def document_audiences(meeting, document_ids):
+    """Who of those sitting in ``meeting`` may open which of its documents
+    ``document_ids``: a list of (organisations, documents), each organisation
+    in one group, groups that may open none of them left out, and one group
+    when all may open the same. The notices
+    about published documents are recorded from it.
+
+    Organisations sitting in one meeting differ only by their vote, so they
+    are asked in two groups, each through the rule above."""
+    invited = meeting.invited_organisations()
+    with_vote = invited.filter(membership__category__has_vote=True)
+    audiences = []
+    for organisations in (with_vote, invited.exclude(pk__in=with_vote.values("pk"))):
+        shown = list(
+            Document.objects.filter(_documents_open_to(organisations), state=DocumentState.FINAL)
+            .filter(meeting=meeting, pk__in=document_ids)
+            .order_by("position", "pk")
+        )
+        if shown:
+            audiences.append((organisations, shown))
+    if len(audiences) == 2 and audiences[0][1] == audiences[1][1]:
+        return [(invited, audiences[0][1])]  # all may open the same: one notice
+    return audiences

@@ -8,7 +8,7 @@ SEQUENCE is the meeting's, raised on every change of time, place or status.
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from .meetings import MeetingStatus
+from .models import MeetingStatus
 
 PRODID = "-//WeGO//WeGO Portal//EN"
 ICAL_STATUS = {

@@ -11,10 +11,7 @@ from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from governance.admin import offices_held_table
-
 from . import m49
-from .invitations import invite_to_portal
 from .models import (
     Contact,
     ContactRole,
@@ -111,12 +108,11 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_select_related = ["membership__category"]
     search_fields = ["name", "slug", "search_text"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["membership_history", "offices_held"]
+    readonly_fields = ["membership_history"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", ("country", "is_founding_member")]}),
         (_("Public profile"), {"fields": ["website", "description", "logo", ("latitude", "longitude")]}),
         (_("Membership history"), {"fields": ["membership_history"], "classes": ["collapse"]}),
-        (_("Offices"), {"fields": ["offices_held"]}),
     ]
     inlines = [MembershipInline, ContactInline]
     list_per_page = 50
@@ -134,10 +130,6 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def status_display(self, obj):
         membership = _membership_or_none(obj)
         return membership.status.label if membership else _("No membership")
-
-    @admin.display(description=_("offices held"))
-    def offices_held(self, obj):
-        return offices_held_table(obj)
 
     @admin.display(description=_("changes of membership"))
     def membership_history(self, obj):
@@ -197,7 +189,6 @@ class ContactAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "email", "organisation__name"]
     raw_id_fields = ["organisation", "user"]
     inlines = [ContactRoleInline]
-    actions = [invite_to_portal]
 
     def get_queryset(self, request):
         today = timezone.localdate()

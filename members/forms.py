@@ -1,11 +1,11 @@
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from governance.models import excom_member_ids
-
 from . import m49
-from .models import MembershipCategory, OrganisationKind
+from .extensions import DIRECTORY_FLAGS
+from .models import MembershipCategory, Organisation, OrganisationKind
 
 
 class FlagInput(forms.CheckboxInput):
@@ -43,10 +43,13 @@ class DirectoryFilterForm(forms.Form):
         error_messages={"invalid_choice": _("There is no such membership category.")},
     )
     founding = forms.BooleanField(label=_("Founding members only"), required=False, widget=FlagInput)
-    excom = forms.BooleanField(label=_("Executive Committee members only"), required=False, widget=FlagInput)
+    # Further flags (the Executive Committee's) are added by the apps that
+    # know them: see members/extensions.py.
 
     def __init__(self, *args, country_codes=(), **kwargs):
         super().__init__(*args, **kwargs)
+        for flag in DIRECTORY_FLAGS.values():
+            self.fields[flag.name] = forms.BooleanField(label=flag.label, required=False, widget=FlagInput)
         self.fields["region"].choices = [("", _("All regions")), *m49.REGION_CHOICES]
         self.fields["kind"].choices = [("", _("All kinds")), *OrganisationKind.choices]
         listed = sorted({code for code in country_codes if code}, key=lambda code: countries.name(code))
@@ -77,10 +80,33 @@ class DirectoryFilterForm(forms.Form):
             queryset = queryset.filter(membership__category=data["category"])
         if data.get("founding"):
             queryset = queryset.filter(is_founding_member=True)
-        if data.get("excom"):
-            queryset = queryset.filter(pk__in=excom_member_ids())
+        for flag in DIRECTORY_FLAGS.values():
+            if data.get(flag.name):
+                queryset = flag.apply(queryset)
         return queryset
 
     @property
     def is_filtered(self):
         return any(value for value in getattr(self, "cleaned_data", {}).values())
+
+def _formfield(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # "example.org" means https://example.org
+    return model_field.formfield(**kwargs)
+
+
+class OrganisationProfileForm(forms.ModelForm):
+    """What a member's representative may change of its public profile.
+
+    The name stays with the secretariat; the logo is checked by the model
+    field's validator (size, and PNG/JPEG/WebP read from its bytes)."""
+
+    class Meta:
+        model = Organisation
+        formfield_callback = _formfield
+        fields = ["description", "website", "logo"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6, "maxlength": 1000}),
+            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        }
+        help_texts = {"logo": _("PNG, JPEG or WebP, at most 1 MB. Shown publicly.")}

@@ -129,6 +129,17 @@ class OrganisationQuerySet(models.QuerySet):
         """Organisations whose membership is current on ``on`` (default today)."""
         return self.filter(membership__in=Membership.objects.current(on))
 
+    def represented_by(self, user, on=None):
+        """The current members ``user`` acts for: those where the user is the
+        login of a contact holding a role on ``on`` (default today)."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        return (
+            self.current_members(on)
+            .filter(contacts__user=user, contacts__roles__in=ContactRole.objects.active(on))
+            .distinct()
+        )
+
     def in_directory(self):
         """What the public directory lists: current members, in a stable order.
 

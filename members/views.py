@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from .extensions import PROFILE_CONTEXT
 from .forms import DirectoryFilterForm
 from .models import Organisation
 
@@ -111,8 +112,10 @@ def export_json(request):
 @require_safe
 def detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.in_directory(), slug=slug)
-    offices = organisation.offices.select_related("post__body", "term").order_by("-start_date", "post__position")
-    return render(request, "members/detail.html", {"organisation": organisation, "offices": offices})
+    context = {"organisation": organisation}
+    for extra in PROFILE_CONTEXT:
+        context.update(extra(organisation))
+    return render(request, "members/detail.html", context)
 
 
 @require_safe

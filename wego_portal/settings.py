@@ -258,7 +258,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILI
 # body's schedule and catch up on a run missed while beat was down.
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "governance.notifications.tasks.sweep", "schedule": 60.0},
-    "notifications-reminders": {"task": "governance.notifications.tasks.send_due_reminders", "schedule": 300.0},
+    "notifications-reminders": {"task": "governance.tasks.send_due_reminders", "schedule": 300.0},
 }
 
 # --- Security --------------------------------------------------------------

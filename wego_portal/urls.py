@@ -5,7 +5,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from governance import meeting_views
+from governance.views import meetings as meeting_views
 
 from . import views
 
@@ -18,9 +18,9 @@ admin.site.site_title = "WeGO Portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("members/", include("members.urls")),
-    path("governance/", include("governance.urls")),
-    path("meetings/", include("governance.meeting_urls")),
-    path("my/", include("members.home_urls")),
+    path("governance/", include("governance.urls.offices")),
+    path("meetings/", include("governance.urls.meetings")),
+    path("my/", include("governance.urls.member_home")),
     # A private feed: the secret in the address is the only key.
     re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,100})\.ics$", meeting_views.calendar_feed, name="calendar_feed"),
     path("accounts/", include("allauth.urls")),

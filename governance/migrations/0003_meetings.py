@@ -4,7 +4,7 @@ import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
 import governance.files
-import governance.meetings
+import governance.models.meetings
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(blank=True, help_text="Part of the meeting's address.", max_length=100, unique=True, verbose_name='slug')),
                 ('start', models.DateTimeField(help_text="Local time at the venue, in the meeting's time zone.", verbose_name='starts')),
                 ('end', models.DateTimeField(help_text="Local time at the venue, in the meeting's time zone.", verbose_name='ends')),
-                ('time_zone', models.CharField(default='Asia/Seoul', help_text="IANA name of the venue's time zone, for example Europe/Paris.", max_length=64, validators=[governance.meetings.validate_time_zone], verbose_name='time zone')),
+                ('time_zone', models.CharField(default='Asia/Seoul', help_text="IANA name of the venue's time zone, for example Europe/Paris.", max_length=64, validators=[governance.models.meetings.validate_time_zone], verbose_name='time zone')),
                 ('venue', models.CharField(help_text='Place and city. Shown publicly.', max_length=300, verbose_name='venue')),
                 ('status', models.CharField(choices=[('planned', 'Planned'), ('convened', 'Convened'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='planned', max_length=20, verbose_name='status')),
                 ('status_note', models.TextField(blank=True, help_text='For example why it was cancelled.', verbose_name='note on the status')),
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('invitation', 'Invitation'), ('agenda', 'Agenda'), ('working_paper', 'Working paper'), ('minutes', 'Minutes')], max_length=20, verbose_name='kind')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(help_text='PDF, DOCX, XLSX or PPTX.', max_length=200, upload_to=governance.meetings._document_path, validators=[governance.files.validate_meeting_document], verbose_name='file')),
+                ('file', models.FileField(help_text='PDF, DOCX, XLSX or PPTX.', max_length=200, upload_to=governance.models.meetings._document_path, validators=[governance.files.validate_meeting_document], verbose_name='file')),
                 ('state', models.CharField(choices=[('draft', 'Draft (secretariat only)'), ('final', 'Final (published)')], default='draft', max_length=10, verbose_name='state')),
                 ('visibility', models.CharField(choices=[('public', 'Public'), ('members', 'Members who may see the meeting'), ('body', "The body's members")], default='members', max_length=10, verbose_name='visible to')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),

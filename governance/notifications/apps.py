@@ -7,3 +7,7 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = _("Notifications")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The outbox's own kinds (the announcement) register themselves.
+        from . import emails  # noqa: F401

@@ -16,14 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import kinds
+
 
 class NotificationKind(models.TextChoices):
-    MEETING_CONVENED = "meeting_convened", _("Meeting convened")
-    MEETING_CHANGED = "meeting_changed", _("Meeting changed")
-    MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
-    DOCUMENTS_PUBLISHED = "documents_published", _("Agenda or documents published")
-    MINUTES_PUBLISHED = "minutes_published", _("Minutes published")
-    MEETING_REMINDER = "meeting_reminder", _("Meeting reminder")
+    """The outbox's own kinds; others are registered by the code that records
+    them (see kinds.py)."""
+
     ANNOUNCEMENT = "announcement", _("Announcement from the secretariat")
 
 
@@ -35,7 +34,9 @@ class Notification(models.Model):
     that moment). The rest is rendered per recipient, in their language.
     """
 
-    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    # No choices here: the kinds are registered by those who send them
+    # (kinds.py), and the outbox is not changed when one is added.
+    kind = models.CharField(_("kind"), max_length=30)
     content_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("about (type)")
     )
@@ -74,10 +75,14 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "kind"], name="notification_subject_idx")]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.subject_label}" if self.subject_label else self.get_kind_display()
+        return f"{self.kind_label}: {self.subject_label}" if self.subject_label else str(self.kind_label)
 
     def get_absolute_url(self):
         return reverse("admin:notifications_notification_change", args=[self.pk])
+
+    @property
+    def kind_label(self):
+        return kinds.label(self.kind)
 
 
 class DeliveryStatus(models.TextChoices):

@@ -49,7 +49,7 @@ class MailServerUnavailable(Exception):
 
 
 @dataclass
-class Outcome:
+class BatchResult:
     sent: list = field(default_factory=list)
     failed: list = field(default_factory=list)
     # countdown (seconds) -> ids to try again after it
@@ -77,13 +77,14 @@ def _describe(code, text):
     return f"{code} {text}".strip()
 
 
-def send_batch(delivery_ids, *, schedule_retries=True):
-    """Send these deliveries; returns an ``Outcome``.
+def send_messages(delivery_ids):
+    """Send these deliveries; returns a ``BatchResult`` (the retries it asks
+    for are scheduled by the caller, services.send_batch).
 
     Raises MailServerUnavailable when no connection could be opened (nothing
     has been claimed then).
     """
-    outcome = Outcome()
+    outcome = BatchResult()
     now = timezone.now()
     deliveries = list(
         Delivery.objects.filter(pk__in=delivery_ids)
@@ -123,11 +124,6 @@ def send_batch(delivery_ids, *, schedule_retries=True):
         except Exception:  # closing a broken connection: nothing to save
             logger.debug("Closing the SMTP connection failed", exc_info=True)
 
-    if schedule_retries:
-        from .services import dispatch
-
-        for countdown, ids in outcome.retry.items():
-            dispatch(ids, countdown=countdown)
     return outcome
 
 

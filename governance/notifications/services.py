@@ -1,24 +1,35 @@
-"""Recording notices and handing them to Celery.
+"""The outbox's services: recording notices, handing them to Celery, and
+the Celery tasks that run them (``tasks.py`` lists them for Celery).
 
 ``notify()`` is called from inside the transaction of the change that causes
 the notice: the notification and its deliveries commit or roll back with it,
 and the dispatch happens only after commit. Dispatching never raises into the
 caller: if the broker is down the deliveries stay queued and the sweep hands
 them over when it is back.
+
+The tasks live here, beside what they run, so that recording a notice can
+hand its task to the broker and a task can hand over the next without an
+import going round in a circle. They take ids, never model instances, and
+are safe to run twice: the conditional claim on each delivery decides who
+sends. ``acks_late``: a task is acknowledged only once it has run, so a
+worker lost mid-task leaves it to be delivered again (and the sweep covers a
+task lost with Redis).
 """
 
 import functools
 import logging
 from datetime import timedelta
 
+from celery import current_app, shared_task
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import conf
+from . import conf, kinds
 from .models import Delivery, DeliveryStatus, Notification
+from .sending import MailServerUnavailable, send_messages
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +44,7 @@ def notify(kind, subject, recipients, *, payload=None, attachment="", attachment
     With a ``key``, a second notice with the same key is not recorded and
     None is returned (reminders use this to be sent once).
     """
+    kinds.get(kind)  # an unregistered kind is a bug: refuse it before recording
     notification = Notification(
         kind=kind,
         content_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
@@ -71,22 +83,19 @@ def notify(kind, subject, recipients, *, payload=None, attachment="", attachment
         if key and Notification.objects.filter(key=key).exists():
             return None
         raise
-    transaction.on_commit(functools.partial(enqueue, "dispatch_notification", notification.pk))
+    transaction.on_commit(functools.partial(enqueue, dispatch_notification_task, notification.pk))
     logger.info("Notification %s (%s) recorded for %d recipient(s)", notification.pk, kind, len(deliveries))
     return notification
 
 
-def enqueue(task_name, *args, connection=None, **options):
-    """Hand a task to the broker; on failure log and carry on.
+def enqueue(task, *args, connection=None, **options):
+    """Hand ``task`` to the broker; on failure log and carry on.
 
     Runs after commit, inside the request that made the change: a broker that
     is down must neither turn a saved change into an error page nor hold the
     request while kombu retries (six seconds by default). What was not
     handed over stays queued in the database for the sweep.
     """
-    from . import tasks
-
-    task = getattr(tasks, task_name)
     try:
         if connection is None:
             with broker_connection() as connection:
@@ -95,15 +104,13 @@ def enqueue(task_name, *args, connection=None, **options):
             task.apply_async(args, connection=connection, retry=False, **options)
         return True
     except Exception:
-        logger.exception("Could not enqueue %s%r; it stays queued for the sweep", task_name, args)
+        logger.exception("Could not enqueue %s%r; it stays queued for the sweep", task.name, args)
         return False
 
 
 def broker_connection():
     """A broker connection that fails at once when the broker is down,
     rather than retrying for seconds: the sweep is the retry."""
-    from celery import current_app
-
     options = {**current_app.conf.broker_transport_options, "max_retries": 0}
     return current_app.connection_for_write(transport_options=options)
 
@@ -126,7 +133,7 @@ def dispatch(delivery_ids, countdown=None):
     options = {"countdown": countdown} if countdown else {}
     with broker_connection() as connection:
         for chunk in _chunks(delivery_ids, conf.get("NOTIFICATIONS_BATCH_SIZE")):
-            if not enqueue("send_deliveries", chunk, connection=connection, **options):
+            if not enqueue(send_deliveries_task, chunk, connection=connection, **options):
                 break  # the broker is down: the sweep hands over the rest
             Delivery.objects.filter(pk__in=chunk, status=DeliveryStatus.QUEUED).update(dispatched_at=handed_at)
             sent += len(chunk)
@@ -201,3 +208,53 @@ def retry_failed(deliveries):
         )
         transaction.on_commit(functools.partial(dispatch, ids))
     return count
+
+
+def send_batch(delivery_ids, *, schedule_retries=True):
+    """Send a batch of deliveries (``sending.send_messages``) and schedule the
+    retries it asks for; returns its ``BatchResult``."""
+    result = send_messages(delivery_ids)
+    if schedule_retries:
+        for countdown, ids in result.retry.items():
+            dispatch(ids, countdown=countdown)
+    return result
+
+
+# --- Tasks (named as they were when they lived in tasks.py) -----------------
+@shared_task(name="governance.notifications.tasks.dispatch_notification", acks_late=True, ignore_result=True)
+def dispatch_notification_task(notification_id):
+    """Split a notification's queued deliveries into send tasks."""
+    dispatch_notification(notification_id)
+
+
+@shared_task(
+    name="governance.notifications.tasks.send_deliveries", bind=True, acks_late=True, ignore_result=True,
+    max_retries=None,
+)
+def send_deliveries_task(self, delivery_ids):
+    """Send a batch of deliveries over one SMTP connection."""
+    eager = self.request.is_eager
+    try:
+        # Eager (the embedded default) has no broker to wait in: a retry
+        # would run at once, so retries are left to the sweep there.
+        send_batch(delivery_ids, schedule_retries=not eager)
+    except MailServerUnavailable as error:
+        if eager:
+            logger.error("Mail server unavailable (%s); deliveries stay queued", error)
+            return
+        retries = self.request.retries
+        if retries + 1 >= conf.get("NOTIFICATIONS_MAX_ATTEMPTS"):
+            # Nothing was claimed: the deliveries stay queued and the sweep
+            # hands them over again later.
+            logger.error("Mail server unavailable (%s); leaving %d deliveries to the sweep", error, len(delivery_ids))
+            return
+        countdown = conf.retry_countdown(retries + 1)
+        postpone(delivery_ids, countdown, f"Mail server unavailable: {error}")
+        logger.warning("Mail server unavailable (%s); trying again in %ss", error, countdown)
+        raise self.retry(countdown=countdown) from error
+
+
+@shared_task(name="governance.notifications.tasks.sweep", acks_late=True, ignore_result=True)
+def sweep_task():
+    """Beat, every minute: hand over again what was left queued."""
+    sweep()

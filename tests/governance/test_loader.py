@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from governance.models import Body, HowChosen, Office, Post, Term, excom_member_ids
-from governance.services import load_reference_data
+from governance.services.offices import load_reference_data
 from members.models import Organisation
 
 pytestmark = pytest.mark.django_db

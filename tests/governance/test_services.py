@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from governance.models import EndReason, Office
-from governance.services import end_office, end_term
+from governance.services.offices import end_office, end_term
 
 pytestmark = pytest.mark.django_db
 

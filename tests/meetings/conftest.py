@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from governance.meetings import Document, DocumentState, DocumentVisibility, Meeting
+from governance.models import Document, DocumentState, DocumentVisibility, Meeting
 from governance.models import Office, Post, PostRole
 from members.models import Standing
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.meetings import Document, Invitation, Meeting, MeetingStatus, Registration
+from governance.models import Document, Invitation, Meeting, MeetingStatus, Registration
 from tests.meetings.conftest import make_meeting, tiny_pdf
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ register a delegate; the EXCOM meeting stays closed to it."""
 import pytest
 from allauth.account.models import EmailAddress
 
-from governance.meetings import Registration
+from governance.models import Registration
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

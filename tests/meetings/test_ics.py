@@ -6,7 +6,7 @@ import zoneinfo
 import pytest
 from icalendar import Calendar
 
-from governance import services_meetings
+from governance.services import meetings as meeting_services
 
 pytestmark = pytest.mark.django_db
 
@@ -38,13 +38,13 @@ def test_the_ics_holds_the_time_in_the_meetings_time_zone_and_a_link_back(client
 
 def test_the_uid_stays_and_the_sequence_rises_on_each_change_of_time_place_or_status(client, ga_meeting):
     _calendar, before = read(client, ga_meeting)
-    services_meetings.change_meeting(ga_meeting.pk, None, venue="Another hall")
-    services_meetings.change_meeting(ga_meeting.pk, None, title="Renamed")  # not a change of time or place
-    services_meetings.change_meeting(
+    meeting_services.change_meeting(ga_meeting.pk, None, venue="Another hall")
+    meeting_services.change_meeting(ga_meeting.pk, None, title="Renamed")  # not a change of time or place
+    meeting_services.change_meeting(
         ga_meeting.pk, None, start=ga_meeting.start + datetime.timedelta(hours=1),
         end=ga_meeting.end + datetime.timedelta(hours=1),
     )
-    services_meetings.convene_meeting(ga_meeting.pk, None)
+    meeting_services.convene_meeting(ga_meeting.pk, None)
     ga_meeting.refresh_from_db()
     _calendar, after = read(client, ga_meeting)
     assert after["UID"] == before["UID"]
@@ -53,7 +53,7 @@ def test_the_uid_stays_and_the_sequence_rises_on_each_change_of_time_place_or_st
 
 
 def test_a_cancelled_meeting_says_so_with_a_higher_sequence(client, ga_meeting):
-    services_meetings.cancel_meeting(ga_meeting.pk, None, reason="Postponed")
+    meeting_services.cancel_meeting(ga_meeting.pk, None, reason="Postponed")
     ga_meeting.refresh_from_db()
     _calendar, event = read(client, ga_meeting)
     assert str(event["STATUS"]) == "CANCELLED"

@@ -10,7 +10,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from members.invitations import invite_contact
+from governance.services.invitations import invite_contact
+from governance.notifications.models import Delivery, DeliveryStatus
 from members.models import Contact, User
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def invite_from_the_admin(staff_client, contact):
 
 
 def test_the_secretariat_invites_a_contact_who_then_sets_a_password_and_logs_in(
-    client, staff_client, make_contact, paris, ga_meeting, django_capture_on_commit_callbacks
+    client, staff_client, make_contact, paris, ga_meeting, django_capture_on_commit_callbacks, eager
 ):
     contact = make_contact(paris, email="Anne.Martin@Paris.fr", name="Anne Martin")
     with django_capture_on_commit_callbacks(execute=True):
@@ -38,9 +39,12 @@ def test_the_secretariat_invites_a_contact_who_then_sets_a_password_and_logs_in(
     assert not user.has_usable_password()
     assert EmailAddress.objects.get(user=user).verified
     assert Contact.objects.get(pk=contact.pk).user == user
+    # Through the outbox, like every notice: recorded, then sent once.
+    delivery = Delivery.objects.get(notification__kind="portal_invitation")
+    assert (delivery.email, delivery.status) == ("anne.martin@paris.fr", DeliveryStatus.SENT)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.to == ["anne.martin@paris.fr"]
+    assert message.to == ["Anne Martin <anne.martin@paris.fr>"]
     assert "Paris" in message.subject
     link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", message.body).group(0)
     path = link.split(settings.SITE_URL, 1)[1]
@@ -64,7 +68,7 @@ def test_the_secretariat_invites_a_contact_who_then_sets_a_password_and_logs_in(
 
 
 def test_a_contact_of_a_suspended_member_or_without_a_role_is_not_invited(make_contact, suspended_city, paris):
-    from members.invitations import InvitationError
+    from governance.services.invitations import InvitationError
 
     with pytest.raises(InvitationError):
         invite_contact(make_contact(suspended_city).pk, None)

@@ -8,14 +8,14 @@ from django.urls import reverse
 from icalendar import Calendar
 from PIL import Image
 
-from governance import services_meetings
-from governance.meetings import CalendarFeed
+from governance.services import meetings as meeting_services
+from governance.models import CalendarFeed
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_member_sees_their_organisation_its_meetings_and_registrations(client, paris_user, paris, ga_meeting, excom_meeting):
-    services_meetings.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "Anne Delegate", "anne@paris.fr")
+    meeting_services.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "Anne Delegate", "anne@paris.fr")
     client.force_login(paris_user)
     content = client.get(reverse("member_home:index")).content.decode()
     assert "Paris" in content and str(ga_meeting) in content and "Anne Delegate" in content

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from governance.meetings import AgendaItem, Attendance, Quorum, Registration, Resolution
+from governance.models import AgendaItem, Attendance, Quorum, Registration, Resolution
 from tests.meetings.conftest import make_meeting
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import services_meetings
-from governance.meetings import MeetingStatus, Registration
+from governance.services import meetings as meeting_services
+from governance.models import MeetingStatus, Registration
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +44,8 @@ def test_no_one_registers_for_a_meeting_their_organisation_may_not_attend(client
 
 
 def test_the_service_refuses_an_organisation_the_user_does_not_act_for(paris_user, seoul, ga_meeting):
-    with pytest.raises(services_meetings.MeetingError):
-        services_meetings.register_delegate(ga_meeting.pk, seoul.pk, paris_user.pk, "X", "x@example.org")
+    with pytest.raises(meeting_services.MeetingError):
+        meeting_services.register_delegate(ga_meeting.pk, seoul.pk, paris_user.pk, "X", "x@example.org")
 
 
 def test_registration_closes_when_the_meeting_starts(client, paris_user, paris, ga_meeting):
@@ -64,35 +64,35 @@ def test_registration_closes_when_the_meeting_starts(client, paris_user, paris, 
 def test_no_registration_for_a_cancelled_meeting(paris_user, paris, ga_meeting):
     ga_meeting.status = MeetingStatus.CANCELLED
     ga_meeting.save()
-    with pytest.raises(services_meetings.MeetingError):
-        services_meetings.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "X", "x@paris.fr")
+    with pytest.raises(meeting_services.MeetingError):
+        meeting_services.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "X", "x@paris.fr")
 
 
 def test_one_voting_delegate_per_organisation(paris_user, paris, ga_meeting):
-    services_meetings.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "A", "a@paris.fr", True)
-    with pytest.raises(services_meetings.MeetingError, match="already has a voting delegate"):
-        services_meetings.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "B", "b@paris.fr", True)
-    with pytest.raises(services_meetings.MeetingError, match="already registered"):
-        services_meetings.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "A again", "A@paris.fr")
+    meeting_services.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "A", "a@paris.fr", True)
+    with pytest.raises(meeting_services.MeetingError, match="already has a voting delegate"):
+        meeting_services.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "B", "b@paris.fr", True)
+    with pytest.raises(meeting_services.MeetingError, match="already registered"):
+        meeting_services.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "A again", "A@paris.fr")
 
 
 def test_a_partner_registers_observers_only(client, partner_user, partner, ga_meeting):
     client.force_login(partner_user)
     page = client.get(ga_meeting.get_absolute_url()).content.decode()
     assert "is_voting_delegate" not in page
-    with pytest.raises(services_meetings.MeetingError, match="not a full member"):
-        services_meetings.register_delegate(ga_meeting.pk, partner.pk, partner_user.pk, "P", "p@x.org", True)
+    with pytest.raises(meeting_services.MeetingError, match="not a full member"):
+        meeting_services.register_delegate(ga_meeting.pk, partner.pk, partner_user.pk, "P", "p@x.org", True)
 
 
 def test_a_representative_changes_the_registration_until_the_start(client, paris_user, paris, ga_meeting):
-    registration = services_meetings.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "A", "a@paris.fr")
+    registration = meeting_services.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "A", "a@paris.fr")
     client.force_login(paris_user)
     client.post(reverse("meetings:unregister", args=[ga_meeting.slug, registration.pk]))
     assert not Registration.objects.exists()
 
 
 def test_someone_else_cannot_remove_a_registration(client, seoul_user, paris_user, paris, ga_meeting):
-    registration = services_meetings.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "A", "a@paris.fr")
+    registration = meeting_services.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "A", "a@paris.fr")
     client.force_login(seoul_user)
     response = client.post(reverse("meetings:unregister", args=[ga_meeting.slug, registration.pk]))
     assert response.status_code == 404

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from governance.meetings import Document, Meeting
+from governance.models import Document, Meeting
 from members.models import User
 
 pytestmark = pytest.mark.django_db

@@ -406,7 +406,7 @@ def make_meeting(term):
 
     from django.utils import timezone
 
-    from governance.meetings import Meeting
+    from governance.models import Meeting
 
     def make(body, days=40, **fields):
         start = (timezone.now() + datetime.timedelta(days=days)).replace(microsecond=0)

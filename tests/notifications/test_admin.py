@@ -116,7 +116,7 @@ def test_the_retry_action_queues_failed_deliveries_again(
     assert failed.status == DeliveryStatus.QUEUED and failed.attempts == 0
     assert Delivery.objects.get(pk=sent.pk).status == DeliveryStatus.SENT
     no_broker.assert_called_once()
-    assert no_broker.call_args.args[:2] == ("send_deliveries", [failed.pk])
+    assert no_broker.call_args.args[:2] == (services.send_deliveries_task, [failed.pk])
 
 
 def test_the_retry_action_on_notifications_retries_all_their_failures(staff_client, outbox):

@@ -7,18 +7,8 @@ from django.db import transaction
 
 from governance.notifications.models import DeliveryStatus, NotificationKind
 from governance.notifications.services import notify
-from wego_portal.celery import app
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def eager(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 
 
 def test_a_notice_is_sent_on_commit_in_process(eager, make_recipients, django_capture_on_commit_callbacks):

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import services_meetings
-from governance.meetings import Meeting, MeetingStatus
+from governance.notices import MeetingNotice
+from governance.services import meetings as meeting_services
+from governance.models import Meeting, MeetingStatus
 from governance.notifications.models import Delivery, DeliveryStatus, Notification, NotificationKind
 from tests.notifications.conftest import EXCOM_RECIPIENTS, GA_RECIPIENTS, wait_for
 from tests.notifications.test_worker import WORKER_SETTINGS
@@ -54,8 +55,8 @@ def test_an_excom_notice_reaches_only_the_excom_members_contacts(
     meeting = make_meeting(excom)
     start_worker(broker)
 
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
-    services_meetings.cancel_meeting(meeting.pk, staff_user.pk, reason="Postponed.")
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
+    meeting_services.cancel_meeting(meeting.pk, staff_user.pk, reason="Postponed.")
 
     wait_for(nothing_left, timeout=30, message="the notices to go out")
     assert sorted(smtp.recipients()) == sorted([*EXCOM_RECIPIENTS, *EXCOM_RECIPIENTS])  # convened, cancelled
@@ -73,11 +74,11 @@ def test_with_redis_stopped_the_convening_is_saved_and_its_notices_go_out_once_r
     own_redis.stop()
 
     started = datetime.datetime.now()
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)  # commits; the enqueue fails and is logged
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)  # commits; the enqueue fails and is logged
     assert (datetime.datetime.now() - started).total_seconds() < 3, "the secretariat is not kept waiting"
 
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.CONVENED
-    notification = Notification.objects.get(kind=NotificationKind.MEETING_CONVENED)
+    notification = Notification.objects.get(kind=MeetingNotice.CONVENED)
     assert set(notification.deliveries.values_list("status", flat=True)) == {DeliveryStatus.QUEUED}
     assert smtp.recipients() == []
 
@@ -93,9 +94,9 @@ def test_beat_sends_a_due_reminder_once_however_often_it_runs(
     broker, smtp, start_worker, start_beat, cast, ga, make_meeting, staff_user
 ):
     meeting = make_meeting(ga, days=6)  # the 7-day reminder is due
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
     # Convened two weeks ago (its notices long sent), so the reminder counts.
-    convened = Notification.objects.get(kind=NotificationKind.MEETING_CONVENED)
+    convened = Notification.objects.get(kind=MeetingNotice.CONVENED)
     convened.deliveries.update(status=DeliveryStatus.SENT)
     Notification.objects.filter(pk=convened.pk).update(created_at=timezone.now() - datetime.timedelta(days=14))
 
@@ -105,7 +106,7 @@ def test_beat_sends_a_due_reminder_once_however_often_it_runs(
     wait_for(lambda: len(smtp.recipients()) >= len(GA_RECIPIENTS), timeout=30, message="the reminder")
     time.sleep(5)  # two more beat runs
     assert sorted(smtp.recipients()) == sorted(GA_RECIPIENTS)
-    (reminder,) = Notification.objects.filter(kind=NotificationKind.MEETING_REMINDER)
+    (reminder,) = Notification.objects.filter(kind=MeetingNotice.REMINDER)
     assert reminder.payload == {"days": 7}
     (message,) = smtp.messages_to("focal@paris.example")
     assert message["Subject"].strip().startswith("[WeGO] Rappel")  # Paris reads French

@@ -10,13 +10,14 @@ from django.core import mail
 from django.db import transaction
 from icalendar import Calendar
 
-from governance import services_meetings
-from governance.meetings import AgendaItem, Document, DocumentKind, DocumentState, DocumentVisibility
+from governance.notices import MeetingNotice
+from governance.services import meetings as meeting_services
+from governance.models import AgendaItem, Document, DocumentKind, DocumentState, DocumentVisibility
 from governance.notifications import services
 from governance.notifications.emails import build_message
-from governance.notifications.meeting_notices import documents_published
+from governance.notices import documents_published
 from governance.notifications.models import Delivery, Notification, NotificationKind
-from governance.notifications.sending import send_batch
+from governance.notifications.services import send_batch
 from tests.notifications.conftest import EXCOM_RECIPIENTS, GA_RECIPIENTS
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +53,9 @@ def calendar_of(message):
 def test_convening_a_general_assembly_notifies_every_current_member(cast, ga, make_meeting, staff_user):
     meeting = make_meeting(ga)
 
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
 
-    notification = last_notice(NotificationKind.MEETING_CONVENED)
+    notification = last_notice(MeetingNotice.CONVENED)
     assert recipients_of(notification) == GA_RECIPIENTS
     assert notification.subject == meeting and notification.created_by == staff_user
     roles = dict(notification.deliveries.values_list("email", "role"))
@@ -64,9 +65,9 @@ def test_convening_a_general_assembly_notifies_every_current_member(cast, ga, ma
 def test_an_excom_notice_goes_only_to_excom_members(cast, excom, make_meeting, staff_user):
     meeting = make_meeting(excom)
 
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
 
-    assert recipients_of(last_notice(NotificationKind.MEETING_CONVENED)) == EXCOM_RECIPIENTS
+    assert recipients_of(last_notice(MeetingNotice.CONVENED)) == EXCOM_RECIPIENTS
 
 
 def test_a_convening_rolled_back_records_nothing(cast, ga, make_meeting, staff_user, no_broker,
@@ -75,7 +76,7 @@ def test_a_convening_rolled_back_records_nothing(cast, ga, make_meeting, staff_u
 
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
-            services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+            meeting_services.convene_meeting(meeting.pk, staff_user.pk)
             raise RuntimeError("something later in the same request failed")
 
     assert not Notification.objects.exists() and not Delivery.objects.exists()
@@ -91,9 +92,9 @@ def test_the_convening_notice_has_text_html_agenda_link_footer_and_an_ics_reques
     meeting = make_meeting(ga, title="9th General Assembly")
     AgendaItem.objects.create(meeting=meeting, position=1, title="Opening & welcome")
     AgendaItem.objects.create(meeting=meeting, position=2, title="Election of the President City")
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
 
-    message = rendered(last_notice(NotificationKind.MEETING_CONVENED), "english@partner.example")
+    message = rendered(last_notice(MeetingNotice.CONVENED), "english@partner.example")
 
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
@@ -118,12 +119,12 @@ def test_the_convening_notice_has_text_html_agenda_link_footer_and_an_ics_reques
 
 def test_a_change_of_time_sends_the_updated_ics_with_a_higher_sequence(cast, ga, make_meeting, staff_user):
     meeting = make_meeting(ga)
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
 
-    services_meetings.change_meeting(meeting.pk, staff_user.pk, start=meeting.start + datetime.timedelta(hours=2),
+    meeting_services.change_meeting(meeting.pk, staff_user.pk, start=meeting.start + datetime.timedelta(hours=2),
                                      end=meeting.end + datetime.timedelta(hours=2))
 
-    notification = last_notice(NotificationKind.MEETING_CHANGED)
+    notification = last_notice(MeetingNotice.CHANGED)
     assert recipients_of(notification) == GA_RECIPIENTS
     message = rendered(notification, "focal@partner.example")
     _, calendar = calendar_of(message)
@@ -136,17 +137,17 @@ def test_a_change_of_time_sends_the_updated_ics_with_a_higher_sequence(cast, ga,
 
 def test_a_change_to_a_planned_meeting_tells_nobody(cast, ga, make_meeting, staff_user):
     meeting = make_meeting(ga)
-    services_meetings.change_meeting(meeting.pk, staff_user.pk, venue="Elsewhere")
+    meeting_services.change_meeting(meeting.pk, staff_user.pk, venue="Elsewhere")
     assert not Notification.objects.exists()
 
 
 def test_a_cancellation_sends_an_ics_cancel_with_status_cancelled(cast, excom, make_meeting, staff_user):
     meeting = make_meeting(excom)
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
 
-    services_meetings.cancel_meeting(meeting.pk, staff_user.pk, reason="Postponed to next year.")
+    meeting_services.cancel_meeting(meeting.pk, staff_user.pk, reason="Postponed to next year.")
 
-    notification = last_notice(NotificationKind.MEETING_CANCELLED)
+    notification = last_notice(MeetingNotice.CANCELLED)
     assert recipients_of(notification) == EXCOM_RECIPIENTS
     message = rendered(notification, "focal@seoul.example")
     part, calendar = calendar_of(message)
@@ -159,8 +160,8 @@ def test_a_cancellation_sends_an_ics_cancel_with_status_cancelled(cast, excom, m
 def test_each_recipient_reads_the_notice_in_their_language(cast, ga, make_meeting, staff_user, make_contact):
     make_contact(cast["paris"], email="english@paris.example", language="en")
     meeting = make_meeting(ga, title="9th General Assembly")
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
-    notification = last_notice(NotificationKind.MEETING_CONVENED)
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
+    notification = last_notice(MeetingNotice.CONVENED)
 
     def read(email):
         message = rendered(notification, email)
@@ -185,7 +186,7 @@ def test_documents_published_go_to_those_who_may_read_them(cast, ga, make_meetin
     from django.core.files.base import ContentFile
 
     meeting = make_meeting(ga)
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
 
     def document(title, kind, visibility):
         d = Document(meeting=meeting, title=title, kind=kind, visibility=visibility, state=DocumentState.FINAL)
@@ -197,26 +198,35 @@ def test_documents_published_go_to_those_who_may_read_them(cast, ga, make_meetin
     budget = document("Draft budget", DocumentKind.WORKING_PAPER, DocumentVisibility.BODY)
 
     with transaction.atomic():
-        notification = documents_published(meeting.pk, [paper.pk, budget.pk], staff_user.pk)
-    assert notification.kind == NotificationKind.DOCUMENTS_PUBLISHED
-    assert recipients_of(notification) == GA_RECIPIENTS
+        notifications = documents_published(meeting.pk, [paper.pk, budget.pk], staff_user.pk)
+    assert {n.kind for n in notifications} == {MeetingNotice.DOCUMENTS_PUBLISHED}
+    # Who may open which document is decided when the notices are recorded:
+    # each recipient is in one notice, which lists only what they may open.
+    assert sorted(r for n in notifications for r in recipients_of(n)) == sorted(GA_RECIPIENTS)
+
+    def notice_to(address):
+        (notification,) = [n for n in notifications if address in recipients_of(n)]
+        return notification
+
+    assert notice_to("focal@partner.example").payload["documents"] == [paper.pk]
+    assert sorted(notice_to("focal@paris.example").payload["documents"]) == sorted([paper.pk, budget.pk])
     # The non-voting partner sees the paper, not the budget for voting members.
-    partner_text = rendered(notification, "focal@partner.example").get_body(("plain",)).get_content()
-    paris_text = rendered(notification, "focal@paris.example").get_body(("plain",)).get_content()
+    partner_text = rendered(notice_to("focal@partner.example"), "focal@partner.example").get_body(("plain",)).get_content()
+    paris_text = rendered(notice_to("focal@paris.example"), "focal@paris.example").get_body(("plain",)).get_content()
     assert "Strategy paper" in partner_text and "Draft budget" not in partner_text
     assert "Strategy paper" in paris_text and "Draft budget" in paris_text
 
     minutes = document("Minutes", DocumentKind.MINUTES, DocumentVisibility.BODY)
     with transaction.atomic():
-        notification = documents_published(meeting.pk, [minutes.pk], staff_user.pk)
-    assert notification.kind == NotificationKind.MINUTES_PUBLISHED
+        (notification,) = documents_published(meeting.pk, [minutes.pk], staff_user.pk)
+    assert notification.kind == MeetingNotice.MINUTES_PUBLISHED
     assert "focal@partner.example" not in recipients_of(notification)
 
 
 def test_a_convening_sent_over_smtp_arrives_whole(cast, ga, make_meeting, staff_user, smtp_backend):
     meeting = make_meeting(ga)
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
-    notification = last_notice(NotificationKind.MEETING_CONVENED)
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
+    notification = last_notice(MeetingNotice.CONVENED)
 
     send_batch(list(notification.deliveries.values_list("pk", flat=True)), schedule_retries=False)
 
@@ -253,10 +263,10 @@ def test_making_a_document_final_in_the_admin_tells_those_who_may_read_it(
 ):
     client.force_login(staff_user)
     meeting = make_meeting(ga)
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
     document = _draft(meeting)
     _publish_in_admin(client, document)
-    notification = last_notice(NotificationKind.DOCUMENTS_PUBLISHED)
+    notification = last_notice(MeetingNotice.DOCUMENTS_PUBLISHED)
     assert notification.payload["documents"] == [document.pk]
     assert recipients_of(notification) == GA_RECIPIENTS
 
@@ -264,11 +274,11 @@ def test_making_a_document_final_in_the_admin_tells_those_who_may_read_it(
 def test_final_minutes_published_in_the_admin_make_a_minutes_notice_once(cast, ga, make_meeting, staff_user, client):
     client.force_login(staff_user)
     meeting = make_meeting(ga)
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
     minutes = _draft(meeting, "Minutes", DocumentKind.MINUTES)
     _publish_in_admin(client, minutes)
     _publish_in_admin(client, minutes)  # saved again, already final: no second notice
-    assert Notification.objects.filter(kind=NotificationKind.MINUTES_PUBLISHED).count() == 1
+    assert Notification.objects.filter(kind=MeetingNotice.MINUTES_PUBLISHED).count() == 1
 
 
 def test_documents_of_a_meeting_not_yet_convened_wait_for_the_convening_notice(
@@ -276,7 +286,7 @@ def test_documents_of_a_meeting_not_yet_convened_wait_for_the_convening_notice(
 ):
     client.force_login(staff_user)
     _publish_in_admin(client, _draft(make_meeting(ga)))
-    assert not Notification.objects.filter(kind=NotificationKind.DOCUMENTS_PUBLISHED).exists()
+    assert not Notification.objects.filter(kind=MeetingNotice.DOCUMENTS_PUBLISHED).exists()
 
 
 def _change_page_data(response):
@@ -324,7 +334,7 @@ def test_making_a_document_final_on_the_meeting_page_tells_the_members(cast, ga,
 
     client.force_login(staff_user)
     meeting = make_meeting(ga)
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
     document = _draft(meeting)
     url = reverse("admin:governance_meeting_change", args=[meeting.pk])
     data = _change_page_data(client.get(url))
@@ -335,5 +345,5 @@ def test_making_a_document_final_on_the_meeting_page_tells_the_members(cast, ga,
         inline.formset.errors for inline in response.context["inline_admin_formsets"]]
     document.refresh_from_db()
     assert document.state == DocumentState.FINAL
-    notification = last_notice(NotificationKind.DOCUMENTS_PUBLISHED)
+    notification = last_notice(MeetingNotice.DOCUMENTS_PUBLISHED)
     assert notification.payload["documents"] == [document.pk]

@@ -61,7 +61,7 @@ def test_it_dispatches_only_after_commit(make_member, make_contact, django_captu
             notification = announce(contact.organisation, [contact])
             assert enqueue.call_count == 0
     assert len(callbacks) == 1
-    enqueue.assert_called_once_with("dispatch_notification", notification.pk)
+    enqueue.assert_called_once_with(services.dispatch_notification_task, notification.pk)
 
 
 def test_a_rolled_back_change_records_nothing_and_dispatches_nothing(
@@ -97,7 +97,7 @@ def test_with_the_broker_down_the_enqueue_logs_and_returns(settings, make_member
     notification = announce(contact.organisation, [contact])
 
     started = time.monotonic()
-    assert services.enqueue("dispatch_notification", notification.pk) is False
+    assert services.enqueue(services.dispatch_notification_task, notification.pk) is False
     assert time.monotonic() - started < 5
     assert "stays queued for the sweep" in caplog.text
     assert notification.deliveries.get().status == DeliveryStatus.QUEUED

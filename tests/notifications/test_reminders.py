@@ -8,9 +8,10 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from governance import services_meetings
+from governance.notices import MeetingNotice
+from governance.services import meetings as meeting_services
 from governance.notifications import services
-from governance.notifications.meeting_notices import send_due_reminders
+from governance.notices import send_due_reminders
 from governance.notifications.models import Notification, NotificationKind
 from tests.notifications.conftest import EXCOM_RECIPIENTS, GA_RECIPIENTS
 
@@ -29,13 +30,13 @@ def no_broker():
 def convened(cast, ga, make_meeting, staff_user):
     """A General Assembly 40 days ahead, convened now."""
     meeting = make_meeting(ga, days=40)
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
     meeting.refresh_from_db()
     return meeting
 
 
 def reminders():
-    return list(Notification.objects.filter(kind=NotificationKind.MEETING_REMINDER).order_by("pk"))
+    return list(Notification.objects.filter(kind=MeetingNotice.REMINDER).order_by("pk"))
 
 
 def run_at(moment):
@@ -78,7 +79,7 @@ def test_a_missed_reminder_is_dropped_once_the_meeting_has_started(convened):
 
 def test_moments_before_the_convening_are_covered_by_the_convening_notice(cast, ga, make_meeting, staff_user):
     meeting = make_meeting(ga, days=10)  # convened 10 days ahead: the 30-day moment is past
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
 
     assert run_at(timezone.now()) == []
     assert run_at(meeting.start - 7 * DAY) == [7]
@@ -86,7 +87,7 @@ def test_moments_before_the_convening_are_covered_by_the_convening_notice(cast, 
 
 def test_cancelled_and_planned_meetings_get_no_reminders(cast, ga, make_meeting, staff_user, convened):
     make_meeting(ga, days=40)  # planned, never convened
-    services_meetings.cancel_meeting(convened.pk, staff_user.pk)
+    meeting_services.cancel_meeting(convened.pk, staff_user.pk)
     assert run_at(convened.start - 7 * DAY) == []
 
 
@@ -94,10 +95,10 @@ def test_a_meeting_moved_later_is_reminded_again_on_its_new_date(convened, staff
     old_start = convened.start
     assert run_at(old_start - 30 * DAY) == [30]
 
-    services_meetings.change_meeting(convened.pk, staff_user.pk, start=old_start + 14 * DAY,
+    meeting_services.change_meeting(convened.pk, staff_user.pk, start=old_start + 14 * DAY,
                                      end=convened.end + 14 * DAY)
     # In this story the change is made the day after the 30-day reminder.
-    Notification.objects.filter(kind=NotificationKind.MEETING_CHANGED).update(created_at=old_start - 29 * DAY)
+    Notification.objects.filter(kind=MeetingNotice.CHANGED).update(created_at=old_start - 29 * DAY)
     new_start = old_start + 14 * DAY
 
     assert run_at(old_start - 29 * DAY + datetime.timedelta(minutes=5)) == []
@@ -110,7 +111,7 @@ def test_each_body_has_its_own_schedule(cast, excom, make_meeting, staff_user):
     excom.reminder_days = "14, 2"
     excom.save()
     meeting = make_meeting(excom, days=40)
-    services_meetings.convene_meeting(meeting.pk, staff_user.pk)
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
 
     assert run_at(meeting.start - 30 * DAY) == []
     assert run_at(meeting.start - 14 * DAY) == [14]

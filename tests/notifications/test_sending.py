@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from governance.notifications import sending, services
 from governance.notifications.models import Delivery, DeliveryStatus, NotificationKind
-from governance.notifications.sending import MailServerUnavailable, send_batch
+from governance.notifications.sending import MailServerUnavailable
+from governance.notifications.services import send_batch
 from governance.notifications.services import notify
 
 pytestmark = pytest.mark.django_db

@@ -15,5 +15,5 @@ NOTIFICATIONS_CLAIM_TIMEOUT = 3
 EMAIL_TIMEOUT = 10
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "governance.notifications.tasks.sweep", "schedule": 1.0},
-    "notifications-reminders": {"task": "governance.notifications.tasks.send_due_reminders", "schedule": 2.0},
+    "notifications-reminders": {"task": "governance.tasks.send_due_reminders", "schedule": 2.0},
 }

@@ -13,8 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from governance import services_meetings
-from governance.meetings import (
+from governance.models import (
     AgendaItem,
     Document,
     DocumentKind,
@@ -24,6 +23,7 @@ from governance.meetings import (
     MeetingStatus,
 )
 from governance.models import Body, BodySlug, Office, PostRole, Term
+from governance.services import meetings as meeting_services
 from members.models import (
     Contact,
     ContactRole,
@@ -164,4 +164,4 @@ class Command(BaseCommand):
                                     position=position)
                 document.file.save(f"{kind}.pdf", ContentFile(make_pdf(f"{meeting} - {name}")), save=True)
             if body.slug == BodySlug.GENERAL_ASSEMBLY and meeting.status == MeetingStatus.PLANNED:
-                services_meetings.convene_meeting(meeting.pk, by_user_id=None)
+                meeting_services.convene_meeting(meeting.pk, by_user_id=None)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .models import Body, Office, Post, Term
+from ..models import Body, Office, Post, Term
 
 
 class RulesHeldByDatabaseMixin:
@@ -172,32 +172,3 @@ class OfficeAdmin(RulesHeldByDatabaseMixin, admin.ModelAdmin):
         # History is kept: an office is ended, not deleted (a mistaken entry
         # can still be removed by a superuser).
         return request.user.is_superuser and super().has_delete_permission(request, obj)
-
-
-def offices_held_table(organisation):
-    """The offices a member holds and held, as a read-only table for its
-    admin page (a field, not an inline: it adds nothing to the form's POST)."""
-    if organisation.pk is None:
-        return _("None")
-    offices = organisation.offices.select_related("post__body", "term").order_by("-start_date")
-    if not offices:
-        return _("None")
-    rows = format_html_join(
-        "\n",
-        '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td><td>{} – {}</td><td>{}</td></tr>',
-        (
-            (reverse("admin:governance_office_change", args=[office.pk]), office.post.label,
-             office.post.body.abbreviation, office.term.name, office.start_date, office.effective_end,
-             office.get_end_reason_display() or office.get_how_chosen_display() or "—")
-            for office in offices
-        ),
-    )
-    return format_html(
-        '<table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
-        '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
-        _("post"), _("body"), _("term"), _("dates"), _("how chosen or why it ended"), rows,
-    )
-
-
-# The meeting pages are kept in their own module.
-from . import admin_meetings  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """The secretariat's meeting pages: a meeting with its agenda, documents,
 invitations, registrations, attendance and resolutions on one page, the
 quorum shown, and convene / cancel / held as actions that go through
-governance/services_meetings.py."""
+governance/services/meetings.py."""
 
 import zoneinfo
 
@@ -11,8 +11,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import services_meetings
-from .meetings import (
+from ..services import meetings as meeting_services
+from ..models import (
     AgendaItem,
     Attendance,
     Document,
@@ -174,7 +174,7 @@ class MeetingAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         published = [f for f in formset.forms if formset.model is Document and f.has_changed() and _became_final(f)]
         super().save_formset(request, form, formset, change)
-        services_meetings.documents_published(
+        meeting_services.documents_published(
             form.instance.pk,
             [f.instance.pk for f in published if f.instance.pk and f not in formset.deleted_forms],
             request.user.pk,
@@ -184,28 +184,28 @@ class MeetingAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change:
             changed = [name for name in form.changed_data if name in Meeting.SCHEDULE_FIELDS]
-            services_meetings.meeting_changed(obj.pk, request.user.pk, changed)
+            meeting_services.meeting_changed(obj.pk, request.user.pk, changed)
 
     def _run(self, request, queryset, service, done):
         for meeting in queryset:
             try:
                 service(meeting.pk, request.user.pk)
-            except services_meetings.MeetingError as error:
+            except meeting_services.MeetingError as error:
                 self.message_user(request, f"{meeting}: {error}", messages.ERROR)
             else:
                 self.message_user(request, done % {"meeting": meeting}, messages.SUCCESS)
 
     @admin.action(description=_("Convene (invite the members who may attend)"), permissions=["change"])
     def convene(self, request, queryset):
-        self._run(request, queryset, services_meetings.convene_meeting, _("%(meeting)s is convened."))
+        self._run(request, queryset, meeting_services.convene_meeting, _("%(meeting)s is convened."))
 
     @admin.action(description=_("Cancel"), permissions=["change"])
     def cancel(self, request, queryset):
-        self._run(request, queryset, services_meetings.cancel_meeting, _("%(meeting)s is cancelled."))
+        self._run(request, queryset, meeting_services.cancel_meeting, _("%(meeting)s is cancelled."))
 
     @admin.action(description=_("Mark as held"), permissions=["change"])
     def mark_held(self, request, queryset):
-        self._run(request, queryset, services_meetings.mark_meeting_held, _("%(meeting)s is marked as held."))
+        self._run(request, queryset, meeting_services.mark_meeting_held, _("%(meeting)s is marked as held."))
 
 
 @admin.register(Document)
@@ -220,4 +220,4 @@ class DocumentAdmin(admin.ModelAdmin):
         published = _became_final(form)
         super().save_model(request, obj, form, change)
         if published:
-            services_meetings.documents_published(obj.meeting_id, [obj.pk], request.user.pk)
+            meeting_services.documents_published(obj.meeting_id, [obj.pk], request.user.pk)

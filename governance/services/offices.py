@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 
 from members.models import Organisation
 
-from .models import Body, BodySlug, EndReason, HowChosen, Office, Post, PostRole, Term
+from ..models import Body, BodySlug, EndReason, HowChosen, Office, Post, PostRole, Term
 
 log = logging.getLogger(__name__)
 

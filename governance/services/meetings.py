@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 
 from members.models import Organisation, User
 
-from . import access
-from .meetings import Invitation, Meeting, MeetingStatus, Registration
-from .notifications import meeting_notices
+from .. import access, notices
+from ..models import Invitation, Meeting, MeetingStatus, Registration
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ def _announce(meeting, event, by_user_id, changed=()):
     """The hook for notices about ``meeting``; runs inside the caller's
     transaction so a notice is recorded with the change or not at all."""
     log.info("meeting %s %s by user %s %s", meeting.pk, event, by_user_id, ",".join(changed))
-    meeting_notices.announce(meeting, event, by_user_id, changed)
+    notices.announce(meeting, event, by_user_id, changed)
 
 
 @transaction.atomic
@@ -57,7 +56,7 @@ def convene_meeting(meeting_id, by_user_id):
     meeting.status = MeetingStatus.CONVENED
     meeting.convened_at = timezone.now()
     meeting.save()
-    invited = access.organisations_invited_to(meeting).values_list("pk", flat=True)
+    invited = meeting.invited_organisations().values_list("pk", flat=True)
     Invitation.objects.bulk_create(
         [Invitation(meeting=meeting, organisation_id=pk) for pk in invited], ignore_conflicts=True
     )
@@ -104,7 +103,7 @@ def documents_published(meeting_id, document_ids, by_user_id):
         return
     meeting = Meeting.objects.get(pk=meeting_id)
     if meeting.status in (MeetingStatus.CONVENED, MeetingStatus.HELD):
-        meeting_notices.documents_published(meeting.pk, document_ids, by_user_id)
+        notices.documents_published(meeting.pk, document_ids, by_user_id)
 
 
 @transaction.atomic

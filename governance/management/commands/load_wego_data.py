@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from governance.services import load_reference_data as load_governance
+from governance.services.offices import load_reference_data as load_governance
 from members.services import load_reference_data as load_members
 
 

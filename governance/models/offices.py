@@ -1,4 +1,5 @@
-"""WeGO's governance, modelled the way open civic data does (Popolo / OCD).
+"""Bodies, terms, posts and offices, modelled the way open civic data does
+(Popolo / OCD).
 
 - ``Body``: the General Assembly and the Executive Committee.
 - ``Term``: the three-year cycle between regular General Assemblies.
@@ -268,7 +269,7 @@ class Office(models.Model):
     objects = OfficeQuerySet.as_manager()
 
     # Set by a formset that saves several offices together: it then checks the
-    # rules itself, across its rows (see governance.admin.OfficeInlineFormSet).
+    # rules itself, across its rows (see governance.admin.offices.OfficeInlineFormSet).
     rules_checked_by_formset = False
 
     class Meta:
@@ -421,16 +422,3 @@ class Office(models.Model):
                     post.body.max_seats,
                 ) % {"body": post.body, "count": post.body.max_seats})
         return errors
-
-
-# Meetings live in their own module; importing them here registers them with the app.
-from .meetings import (  # noqa: E402,F401
-    AgendaItem,
-    Attendance,
-    CalendarFeed,
-    Document,
-    Invitation,
-    Meeting,
-    Registration,
-    Resolution,
-)

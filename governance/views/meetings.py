@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from . import access, services_meetings
-from .files import CONTENT_TYPES
-from .ics import calendar_of
-from .meeting_forms import DelegateForm
-from .meetings import CalendarFeed, Meeting, Registration, Resolution
+from .. import access
+from ..files import CONTENT_TYPES
+from ..forms import DelegateForm
+from ..ics import calendar_of
+from ..models import CalendarFeed, Meeting, Registration, Resolution
+from ..services import meetings as meeting_services
 
 PAST_PAGE_SIZE = 20
 FEED_HISTORY_DAYS = 400
@@ -52,7 +53,7 @@ def answers_kept_out(view):
 
 def get_meeting_for_user(request, slug):
     meeting = (
-        Meeting.objects.visible_to(request.user).select_related("body", "term", "host").filter(slug=slug).first()
+        access.meetings_visible_to(request.user).select_related("body", "term", "host").filter(slug=slug).first()
     )
     if meeting is None:
         raise _KeptOut
@@ -86,7 +87,7 @@ def meeting_list(request):
     shown = [meeting.pk for meeting in upcoming] + [meeting.pk for meeting in past]
     openable = set()
     if request.user.is_authenticated:
-        openable = set(Meeting.objects.visible_to(request.user).filter(pk__in=shown).values_list("pk", flat=True))
+        openable = set(access.meetings_visible_to(request.user).filter(pk__in=shown).values_list("pk", flat=True))
     return render(
         request, "meetings/list.html", {"upcoming": upcoming, "past": past, "openable": openable}
     )
@@ -107,7 +108,7 @@ def _detail_context(request, meeting, delegate_forms=None):
     documents = access.documents_visible_to(user).filter(meeting=meeting).select_related("agenda_item")
     representing = []
     organisations = access.organisations_of(user).filter(
-        pk__in=access.organisations_invited_to(meeting).values("pk")
+        pk__in=meeting.invited_organisations().values("pk")
     ).select_related("membership__category")
     registrations = Registration.objects.filter(meeting=meeting, organisation__in=organisations.values("pk"))
     by_organisation = {}
@@ -173,7 +174,7 @@ def calendar_feed(request, token):
     if feed is None or not feed.user.is_active:
         raise Http404
     since = timezone.now() - datetime.timedelta(days=FEED_HISTORY_DAYS)
-    meetings = Meeting.objects.visible_to(feed.user).filter(end__gte=since).select_related("body").order_by("start")
+    meetings = access.meetings_visible_to(feed.user).filter(end__gte=since).select_related("body").order_by("start")
     response = _ics_response(calendar_of(meetings, request.build_absolute_uri, _("WeGO meetings")), "wego.ics")
     response["Content-Disposition"] = "inline"
     return response
@@ -200,7 +201,7 @@ def register_delegate(request, slug, organisation_id):
         context = _detail_context(request, meeting, delegate_forms={organisation.pk: form})
         return render(request, "meetings/detail.html", context, status=400)
     try:
-        services_meetings.register_delegate(
+        meeting_services.register_delegate(
             meeting.pk,
             organisation.pk,
             request.user.pk,
@@ -208,7 +209,7 @@ def register_delegate(request, slug, organisation_id):
             email=form.cleaned_data["email"],
             is_voting_delegate=form.cleaned_data.get("is_voting_delegate", False),
         )
-    except services_meetings.MeetingError as error:
+    except meeting_services.MeetingError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("%(name)s is registered.") % {"name": form.cleaned_data["name"]})
@@ -225,8 +226,8 @@ def remove_delegate(request, slug, pk):
     if registration is None:
         raise Http404
     try:
-        services_meetings.remove_registration(registration.pk, request.user.pk)
-    except services_meetings.MeetingError as error:
+        meeting_services.remove_registration(registration.pk, request.user.pk)
+    except meeting_services.MeetingError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("%(name)s is no longer registered.") % {"name": registration.name})

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from governance import access
-from governance.meetings import CalendarFeed, Meeting, Registration
+from members.forms import OrganisationProfileForm
 
-from .home_forms import OrganisationProfileForm
+from .. import access
+from ..models import CalendarFeed, Registration
 
 UPCOMING_SHOWN = 20
 
@@ -21,7 +21,7 @@ UPCOMING_SHOWN = 20
 def _home_context(request):
     user = request.user
     organisations = list(access.organisations_of(user).select_related("membership__category").order_by("name"))
-    upcoming = list(Meeting.objects.visible_to(user).upcoming().select_related("body")[:UPCOMING_SHOWN])
+    upcoming = list(access.meetings_visible_to(user).upcoming().select_related("body")[:UPCOMING_SHOWN])
     registrations = (
         Registration.objects.filter(organisation__in=[o.pk for o in organisations], meeting__in=[m.pk for m in upcoming])
         .select_related("meeting", "organisation")

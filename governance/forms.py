@@ -6,7 +6,7 @@ class DelegateForm(forms.Form):
     """A delegate a representative registers for their organisation.
 
     Whether the organisation is theirs and the meeting still open is decided
-    by services_meetings.register_delegate(), not here."""
+    by governance.services.meetings.register_delegate(), not here."""
 
     name = forms.CharField(label=_("Delegate's name"), max_length=200)
     email = forms.EmailField(label=_("Delegate's e-mail address"), max_length=254)

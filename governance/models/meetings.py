@@ -1,10 +1,11 @@
 """Meetings of WeGO's bodies: their agenda, documents, invitations, delegate
 registrations, attendance and the decisions taken.
 
-Imported at the end of ``governance/models.py`` so that Django finds these
-models in the governance app. Who may see a meeting or a document is decided
-in ``governance/access.py`` alone; multi-row actions (convene, change,
-cancel, register) are in ``governance/services_meetings.py``.
+Who sits in a meeting (``Meeting.invited_organisations()``) and who has a
+vote in it (``Meeting.voting_organisations()``) are decided here; which
+user may open a meeting or a document is decided from them in
+``governance/access.py``. Multi-row actions (convene, change, cancel,
+register) are in ``governance/services/meetings.py``.
 """
 
 import hashlib
@@ -17,7 +18,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -26,8 +27,8 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation, with_update_field
 
-from .files import validate_meeting_document
-from .models import Body, BodySlug, Office, PostRole, Term
+from ..files import validate_meeting_document
+from .offices import Body, BodySlug, Office, PostRole, Term
 
 
 def validate_time_zone(value):
@@ -75,6 +76,13 @@ class Quorum:
         return self.voters > 0 and self.present >= self.required
 
 
+def _seats(term, body, day):
+    """Offices on ``body`` in ``term`` held on ``day`` (values or OuterRefs)."""
+    return Office.objects.filter(term=term, post__body=body, start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
+    )
+
+
 class MeetingQuerySet(models.QuerySet):
     def upcoming(self, now=None):
         return self.filter(end__gte=now or timezone.now()).order_by("start", "pk")
@@ -82,11 +90,19 @@ class MeetingQuerySet(models.QuerySet):
     def past(self, now=None):
         return self.filter(end__lt=now or timezone.now()).order_by("-start", "-pk")
 
-    def visible_to(self, user):
-        """The meetings ``user`` may open (see governance/access.py)."""
-        from . import access
-
-        return self.filter(pk__in=access.meetings_visible_to(user).values("pk"))
+    def open_to(self, organisations):
+        """The meetings that any of ``organisations`` (a queryset) sits in:
+        every General Assembly for a current member, another body's
+        meetings for the members holding a seat on it in the meeting's term
+        on the meeting's day. The same rule as Meeting.invited_organisations(),
+        asked the other way round."""
+        seated = _seats(OuterRef("term"), OuterRef("body"), OuterRef("start__date")).filter(
+            organisation__in=organisations.values("pk")
+        )
+        current = organisations.filter(pk__in=Organisation.objects.current_members().values("pk"))
+        return self.filter(
+            (Q(body__slug=BodySlug.GENERAL_ASSEMBLY) & Exists(current.order_by().values("pk"))) | Exists(seated)
+        )
 
 
 class Meeting(models.Model):
@@ -201,11 +217,23 @@ class Meeting(models.Model):
         )
         return office.organisation if office else None
 
+    def invited_organisations(self):
+        """The organisations that sit in this meeting: its invitees, those who
+        may see it, and the recipients of its notices. The General Assembly:
+        every current member; another body: the current members holding a
+        seat on it in the meeting's term on the meeting's day."""
+        members = Organisation.objects.current_members()
+        if self.is_general_assembly:
+            return members
+        return members.filter(offices__in=_seats(self.term_id, self.body_id, self.start.date())).distinct()
+
+    def voting_organisations(self):
+        """One vote per full member city entitled to sit in the meeting."""
+        return self.invited_organisations().filter(membership__category__has_vote=True)
+
     def quorum(self):
         """Voting rights and quorum, from registrations and from attendance."""
-        from . import access
-
-        voters = access.voting_organisations(self).values("pk")
+        voters = self.voting_organisations().values("pk")
         return Quorum(
             voters=voters.count(),
             registered=self.registrations.filter(is_voting_delegate=True, organisation__in=voters)
@@ -450,7 +478,7 @@ class ResolutionKind(models.TextChoices):
     ELECTION = "election", _("Election")
 
 
-class Outcome(models.TextChoices):
+class ResolutionOutcome(models.TextChoices):
     ADOPTED = "adopted", _("Adopted")
     REJECTED = "rejected", _("Rejected")
     ELECTED = "elected", _("Elected")
@@ -458,8 +486,8 @@ class Outcome(models.TextChoices):
     DEFERRED = "deferred", _("Deferred")
 
 
-CARRIED_OUTCOMES = {Outcome.ADOPTED, Outcome.ELECTED}
-FAILED_OUTCOMES = {Outcome.REJECTED, Outcome.NOT_ELECTED}
+CARRIED_OUTCOMES = {ResolutionOutcome.ADOPTED, ResolutionOutcome.ELECTED}
+FAILED_OUTCOMES = {ResolutionOutcome.REJECTED, ResolutionOutcome.NOT_ELECTED}
 
 
 class Resolution(models.Model):
@@ -486,7 +514,7 @@ class Resolution(models.Model):
         verbose_name=_("candidate"),
         help_text=_("For an election result."),
     )
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ResolutionOutcome.choices)
     votes_for = models.PositiveIntegerField(_("for"), null=True, blank=True)
     votes_against = models.PositiveIntegerField(_("against"), null=True, blank=True)
     abstaining = models.PositiveIntegerField(_("abstaining"), null=True, blank=True)

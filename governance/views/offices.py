@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from members.forms import FlagInput
 
-from .models import Body, BodySlug, Office, Post, Term
+from ..models import Body, BodySlug, Office, Post, Term
 
 
 @require_safe

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import meeting_views as views
+from ..views import meetings as views
 
 app_name = "meetings"
 urlpatterns = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import home_views as views
+from ..views import member_home as views
 
 app_name = "member_home"
 urlpatterns = [

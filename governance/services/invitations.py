@@ -4,6 +4,11 @@ The secretariat picks contacts in the admin and invites them: each gets a
 login (e-mail address verified, since the secretariat vouches for it; no
 usable password) and an e-mail with a link to set a password. The link is
 allauth's password-reset key, so it works once and expires like one.
+
+The e-mail goes through the outbox like every other notice: recorded in the
+transaction that makes the login, sent by the worker, retried, and shown to
+the secretariat in the admin. Its link is made when the message is built,
+so a retry carries a key that still works.
 """
 
 import logging
@@ -12,16 +17,16 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.contrib import admin, messages
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template.loader import render_to_string
+from django.db import models, transaction
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Contact, ContactRole, Membership, User
+from members.models import Contact, ContactRole, Membership, User
+
+from ..notifications import kinds
+from ..notifications.emails import compose
+from ..notifications.services import notify
 
 log = logging.getLogger(__name__)
 
@@ -38,19 +43,17 @@ def set_password_url(user):
     return settings.SITE_URL + path
 
 
-def send_invitation(user_id, contact_id):
+class InvitationNotice(models.TextChoices):
+    PORTAL_INVITATION = "portal_invitation", gettext_lazy("Invitation to the portal")
+
+
+@kinds.register(InvitationNotice.PORTAL_INVITATION, InvitationNotice.PORTAL_INVITATION.label)
+def invitation_email(delivery, contact):
     """The e-mail with the set-password link, in the contact's language."""
-    user = User.objects.get(pk=user_id)
-    contact = Contact.objects.select_related("organisation").get(pk=contact_id)
-    context = {"contact": contact, "organisation": contact.organisation, "url": set_password_url(user),
-               "site_url": settings.SITE_URL}
-    with translation.override(contact.language):
-        subject = render_to_string("emails/portal_invitation-subject.txt", context).strip()
-        text = render_to_string("emails/portal_invitation-body.txt", context)
-        html = render_to_string("emails/portal_invitation-body.html", context)
-    message = EmailMultiAlternatives(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    if contact is None or contact.user_id is None:
+        raise LookupError("The invited contact or its login no longer exists.")
+    context = {"contact": contact, "organisation": contact.organisation, "url": set_password_url(contact.user)}
+    return compose("portal_invitation", delivery, context)
 
 
 @transaction.atomic
@@ -83,23 +86,7 @@ def invite_contact(contact_id, by_user_id):
     if user.has_usable_password():
         log.info("contact %s linked to existing login %s by user %s", contact.pk, user.pk, by_user_id)
         return False
-    transaction.on_commit(lambda: send_invitation(user.pk, contact.pk))
+    contact.notice_role = ""
+    notify(InvitationNotice.PORTAL_INVITATION, contact, [contact], by=User.objects.filter(pk=by_user_id).first())
     log.info("contact %s invited as user %s by user %s", contact.pk, user.pk, by_user_id)
     return True
-
-
-@admin.action(description=gettext_lazy("Invite to the portal"), permissions=["change"])
-def invite_to_portal(modeladmin, request, queryset):
-    invited, linked = [], []
-    for contact in queryset.select_related("organisation"):
-        try:
-            (invited if invite_contact(contact.pk, request.user.pk) else linked).append(contact.name)
-        except InvitationError as error:
-            modeladmin.message_user(request, _("%(contact)s was not invited: %(why)s") % {
-                "contact": contact.name, "why": error}, messages.ERROR)
-    if invited:
-        modeladmin.message_user(request, _("Invitations sent to: %(names)s.") % {"names": ", ".join(invited)},
-                                messages.SUCCESS)
-    if linked:
-        modeladmin.message_user(request, _("Already had a login with a password, now linked: %(names)s.") % {
-            "names": ", ".join(linked)}, messages.INFO)

@@ -1,0 +1,6 @@
+"""The secretariat's governance admin, one module per subject: ``offices``
+(bodies, posts, terms and offices), ``meetings`` (meetings with their
+agenda, documents, invitations, registrations, attendance and resolutions)
+and ``members`` (what governance adds to the members' admin pages)."""
+
+from . import meetings, members, offices  # noqa: F401  (registers the pages)

@@ -1,0 +1,3 @@
+"""Governance's URLs, one module (and namespace) per subject: ``offices``
+(/governance/), ``meetings`` (/meetings/) and ``member_home`` (/my/),
+included by ``wego_portal.urls``."""
