@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/wego
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install messages clean
+.PHONY: run test lint install messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,14 @@ run: install messages
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install messages
+# Style and layout: ruff (lint and format) and import-linter's contracts
+# (imports point one way, no cycles), all configured in pyproject.toml.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+
+test: install messages lint
 	env -u SECRET_KEY \
 	DATABASE_URL=$(TEST_DATABASE_URL) \
 	CELERY_BROKER_URL=$(TEST_BROKER_URL) \

@@ -40,8 +40,15 @@ def add_members(start, count):
         slug="full-member", defaults={"name": "Full Member", "has_vote": True, "kind": "local_government"}
     )
     organisations = Organisation.objects.bulk_create(
-        Organisation(name=f"Bench City {i}", slug=f"bench-city-{i}", country="DE", kind="local_government",
-                     latitude=50, longitude=8, search_text=f"bench city {i} germany")
+        Organisation(
+            name=f"Bench City {i}",
+            slug=f"bench-city-{i}",
+            country="DE",
+            kind="local_government",
+            latitude=50,
+            longitude=8,
+            search_text=f"bench city {i} germany",
+        )
         for i in range(start, start + count)
     )
     Membership.objects.bulk_create(Membership(organisation=o, category=category) for o in organisations)

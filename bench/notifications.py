@@ -109,7 +109,9 @@ def record(contacts):
     with mock.patch.object(services, "enqueue"), transaction.atomic():
         begin = time.perf_counter()
         notification = services.notify(
-            NotificationKind.ANNOUNCEMENT, contacts[0].organisation, contacts,
+            NotificationKind.ANNOUNCEMENT,
+            contacts[0].organisation,
+            contacts,
             payload={"title": "Benchmark notice", "text": text},
         )
         elapsed = time.perf_counter() - begin
@@ -146,10 +148,26 @@ def start_worker(port, concurrency, log):
         "CACHE_URL": os.environ.get("CACHE_URL") or os.environ["CELERY_BROKER_URL"],
     }
     worker = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "wego_portal", "worker", "-l", "WARNING",
-         "-c", str(concurrency), "-n", f"bench-{os.getpid()}@%h", "--without-gossip", "--without-mingle",
-         "--without-heartbeat"],
-        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "wego_portal",
+            "worker",
+            "-l",
+            "WARNING",
+            "-c",
+            str(concurrency),
+            "-n",
+            f"bench-{os.getpid()}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     return worker
 
@@ -215,15 +233,19 @@ def main():
             time.sleep(0.5)  # the last marks
             sent = notification.deliveries.filter(status=DeliveryStatus.SENT).count()
 
-        print(f"{arguments.count:,} deliveries, worker concurrency {arguments.concurrency}, "
-              f"batches of {services.conf.get('NOTIFICATIONS_BATCH_SIZE')}")
+        print(
+            f"{arguments.count:,} deliveries, worker concurrency {arguments.concurrency}, "
+            f"batches of {services.conf.get('NOTIFICATIONS_BATCH_SIZE')}"
+        )
         print(f"recording the notice and its deliveries (one transaction): {recording:.2f}s")
         print(f"{'':28} {'seconds':>8} {'messages/s':>11}")
         print(f"{'plain smtplib loop':28} {plain:8.2f} {arguments.count / plain:11.0f}")
         print(f"{'outbox through the worker':28} {outbox:8.2f} {arguments.count / outbox:11.0f}")
         print(f"ratio (outbox / plain): {plain / outbox:.2f}")
-        print(f"SMTP connections used by the worker: {len(sink.peers)}; "
-              f"messages at the sink: {sink.count:,}; marked sent: {sent:,}")
+        print(
+            f"SMTP connections used by the worker: {len(sink.peers)}; "
+            f"messages at the sink: {sink.count:,}; marked sent: {sent:,}"
+        )
         if sink.count != arguments.count or sent != arguments.count:
             raise SystemExit("not every delivery was sent exactly once")
     finally:

@@ -50,9 +50,11 @@ def may_act_for(user, organisation, meeting):
 def _documents_open_to(organisations):
     """Final documents that any of ``organisations`` (a queryset) may open."""
     voting = organisations.filter(membership__category__has_vote=True)
-    return Q(visibility=DocumentVisibility.PUBLIC) | Q(
-        visibility=DocumentVisibility.MEMBERS, meeting__in=Meeting.objects.open_to(organisations).values("pk")
-    ) | Q(visibility=DocumentVisibility.BODY, meeting__in=Meeting.objects.open_to(voting).values("pk"))
+    return (
+        Q(visibility=DocumentVisibility.PUBLIC)
+        | Q(visibility=DocumentVisibility.MEMBERS, meeting__in=Meeting.objects.open_to(organisations).values("pk"))
+        | Q(visibility=DocumentVisibility.BODY, meeting__in=Meeting.objects.open_to(voting).values("pk"))
+    )
 
 
 def documents_visible_to(user):

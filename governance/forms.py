@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import Registration
+
 
 class DelegateForm(forms.Form):
     """A delegate a representative registers for their organisation.
@@ -21,6 +23,5 @@ class DelegateForm(forms.Form):
         kwargs.setdefault("auto_id", f"id_delegate_{organisation.pk}_%s")
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        can_vote = organisation.membership.category.has_vote
-        if not can_vote:
+        if not Registration.may_name_voting_delegate(organisation):
             del self.fields["is_voting_delegate"]

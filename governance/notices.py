@@ -44,6 +44,7 @@ class MeetingNotice(models.TextChoices):
     MINUTES_PUBLISHED = "minutes_published", _("Minutes published")
     REMINDER = "meeting_reminder", _("Meeting reminder")
 
+
 # The roles whose holders receive meeting notices, in order of preference
 # (the role named in the footer when a contact holds both).
 NOTICE_ROLES = [ContactRoleType.FOCAL_POINT, ContactRoleType.GA_DELEGATE]
@@ -75,9 +76,7 @@ def invitation_ics(meeting, method):
     update it, CANCEL to remove it. The event itself (UID, SEQUENCE, STATUS,
     time zone, link) is governance.ics's; only the method and the organiser,
     which calendar programs need to act on an invitation, are added."""
-    calendar = Calendar.from_ical(
-        ics.calendar_of([meeting], lambda path: settings.SITE_URL + path, str(meeting))
-    )
+    calendar = Calendar.from_ical(ics.calendar_of([meeting], lambda path: settings.SITE_URL + path, str(meeting)))
     calendar.pop("METHOD", None)
     calendar.add("method", method)
     organiser = vCalAddress(f"mailto:{_address(settings.DEFAULT_FROM_EMAIL)}")
@@ -110,9 +109,7 @@ def announce(meeting, event, by_user_id, changed=()):
     if event == "convened":
         return _meeting_notice(MeetingNotice.CONVENED, meeting, by_user_id, "REQUEST")
     if event == "changed":
-        return _meeting_notice(
-            MeetingNotice.CHANGED, meeting, by_user_id, "REQUEST", {"changed": list(changed)}
-        )
+        return _meeting_notice(MeetingNotice.CHANGED, meeting, by_user_id, "REQUEST", {"changed": list(changed)})
     if event == "cancelled":
         return _meeting_notice(MeetingNotice.CANCELLED, meeting, by_user_id, "CANCEL")
     raise ValueError(f"No notice for meeting event {event!r}")
@@ -131,7 +128,9 @@ def documents_published(meeting_id, document_ids, by_user_id=None):
     meeting = Meeting.objects.select_related("body", "term").get(pk=meeting_id)
     if meeting.status == MeetingStatus.CANCELLED:
         return []
-    final = list(meeting.documents.filter(pk__in=document_ids, state=DocumentState.FINAL).values_list("kind", flat=True))
+    final = list(
+        meeting.documents.filter(pk__in=document_ids, state=DocumentState.FINAL).values_list("kind", flat=True)
+    )
     if not final:
         return []
     kind = (
@@ -140,8 +139,13 @@ def documents_published(meeting_id, document_ids, by_user_id=None):
         else MeetingNotice.DOCUMENTS_PUBLISHED
     )
     return [
-        notify(kind, meeting, recipients(organisations), payload={"documents": [d.pk for d in documents]},
-               by=_user(by_user_id))
+        notify(
+            kind,
+            meeting,
+            recipients(organisations),
+            payload={"documents": [d.pk for d in documents]},
+            by=_user(by_user_id),
+        )
         for organisations, documents in access.document_audiences(meeting, document_ids)
     ]
 
@@ -222,8 +226,11 @@ def documents_for(delivery, meeting):
     notification lists only what all its recipients may open
     (``access.document_audiences``)."""
     ids = delivery.notification.payload.get("documents", [])
-    documents = _cached(meeting, f"documents-{delivery.notification_id}", lambda: list(
-        meeting.documents.filter(pk__in=ids).order_by("position", "pk")))
+    documents = _cached(
+        meeting,
+        f"documents-{delivery.notification_id}",
+        lambda: list(meeting.documents.filter(pk__in=ids).order_by("position", "pk")),
+    )
     return [{"title": d.title, "kind": d.get_kind_display(), "url": absolute(d.get_absolute_url())} for d in documents]
 
 
@@ -242,7 +249,6 @@ def _has_field(model, name):
     except FieldDoesNotExist:
         return False
     return True
-
 
 
 # --- Reminders ---------------------------------------------------------------

@@ -8,8 +8,8 @@ imports them (dependencies point one way: governance → members).
   extra context for its public profile, e.g. the offices it holds.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)

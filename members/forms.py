@@ -89,6 +89,7 @@ class DirectoryFilterForm(forms.Form):
     def is_filtered(self):
         return any(value for value in getattr(self, "cleaned_data", {}).values())
 
+
 def _formfield(model_field, **kwargs):
     if isinstance(model_field, models.URLField):
         kwargs["assume_scheme"] = "https"  # "example.org" means https://example.org

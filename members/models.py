@@ -6,10 +6,13 @@ plus explicit overrides whenever it is read; nothing flips it overnight.
 """
 
 import datetime
+import functools
+import operator
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
@@ -176,9 +179,7 @@ class Organisation(models.Model):
         validators=[validate_logo],
         help_text=_("Shown publicly. PNG, JPEG or WebP, at most 1 MB."),
     )
-    description = models.TextField(
-        _("short description"), max_length=1000, blank=True, help_text=_("Shown publicly.")
-    )
+    description = models.TextField(_("short description"), max_length=1000, blank=True, help_text=_("Shown publicly."))
     latitude = models.DecimalField(
         _("latitude"),
         max_digits=8,
@@ -247,7 +248,6 @@ class Organisation(models.Model):
         kwargs = with_update_field(kwargs, "search_text")
         super().save(*args, **kwargs)
 
-
     def _free_slug(self):
         """A slug from the name; a namesake (Cuenca, Ecuador and Spain) gets
         the country code added, then a number."""
@@ -281,24 +281,70 @@ class Standing(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class _On:
+    """Stands, in ``STATUS_RULES``, for the day the status is read on."""
+
+    def __repr__(self):
+        return "ON"
+
+
+ON = _On()
+
+# Python's form of the lookups ``STATUS_RULES`` uses.
+_COMPARE = {"exact": operator.eq, "gt": operator.gt, "lt": operator.lt}
+
+
+class StatusRule(NamedTuple):
+    """A row of ``STATUS_RULES``: the membership has ``status`` when its
+    ``field`` matches ``lookup`` ``value`` (``ON``: the day it is read on).
+    An empty (NULL) field never matches: an empty start or end date is
+    open-ended."""
+
+    status: str
+    field: str
+    lookup: str
+    value: object
+
+    def _value(self, on):
+        return on if self.value is ON else self.value
+
+    def q(self, on):
+        """The row in SQL (a NULL never matches, even under NOT)."""
+        match = Q(**{f"{self.field}__{self.lookup}": self._value(on)})
+        if Membership._meta.get_field(self.field).null:
+            match &= Q(**{f"{self.field}__isnull": False})
+        return match
+
+    def matches(self, membership, on):
+        """The row in Python."""
+        value = getattr(membership, self.field)
+        return value is not None and _COMPARE[self.lookup](value, self._value(on))
+
+
+# The membership status rule, in one place: the first row that matches gives
+# the status; a membership no row matches is CURRENT. The SQL annotation
+# (MembershipQuerySet.with_status), the filter (MembershipQuerySet.current)
+# and Python (Membership.status_on) are all derived from it.
+STATUS_RULES = (
+    StatusRule(MembershipStatus.WITHDRAWN, "standing", "exact", Standing.WITHDRAWN),
+    StatusRule(MembershipStatus.SUSPENDED, "standing", "exact", Standing.SUSPENDED),
+    StatusRule(MembershipStatus.PENDING, "start_date", "gt", ON),
+    StatusRule(MembershipStatus.ENDED, "end_date", "lt", ON),
+)
+
+
 class MembershipQuerySet(models.QuerySet):
     def current(self, on=None):
+        """Memberships current on ``on`` (default today): no row of STATUS_RULES matches."""
         on = on or timezone.localdate()
-        return self.filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=on),
-            Q(end_date__isnull=True) | Q(end_date__gte=on),
-            standing=Standing.NORMAL,
-        )
+        return self.exclude(functools.reduce(operator.or_, (rule.q(on) for rule in STATUS_RULES)))
 
     def with_status(self, on=None):
-        """Annotate ``status_value``: the same rule as Membership.status_on()."""
+        """Annotate ``status_value``: STATUS_RULES, as Membership.status_on() reads them."""
         on = on or timezone.localdate()
         return self.annotate(
             status_value=Case(
-                When(standing=Standing.WITHDRAWN, then=Value(MembershipStatus.WITHDRAWN)),
-                When(standing=Standing.SUSPENDED, then=Value(MembershipStatus.SUSPENDED)),
-                When(start_date__gt=on, then=Value(MembershipStatus.PENDING)),
-                When(end_date__lt=on, then=Value(MembershipStatus.ENDED)),
+                *(When(rule.q(on), then=Value(rule.status)) for rule in STATUS_RULES),
                 default=Value(MembershipStatus.CURRENT),
                 output_field=models.CharField(),
             )
@@ -355,15 +401,8 @@ class Membership(models.Model):
         return self.organisation.get_absolute_url()
 
     def status_on(self, on):
-        if self.standing == Standing.WITHDRAWN:
-            return MembershipStatus.WITHDRAWN
-        if self.standing == Standing.SUSPENDED:
-            return MembershipStatus.SUSPENDED
-        if self.start_date and self.start_date > on:
-            return MembershipStatus.PENDING
-        if self.end_date and self.end_date < on:
-            return MembershipStatus.ENDED
-        return MembershipStatus.CURRENT
+        """The status on ``on``: the first row of STATUS_RULES that matches, else CURRENT."""
+        return next((rule.status for rule in STATUS_RULES if rule.matches(self, on)), MembershipStatus.CURRENT)
 
     @property
     def status(self):
@@ -373,19 +412,28 @@ class Membership(models.Model):
         return self.status_on(on or timezone.localdate()) == MembershipStatus.CURRENT
 
     def clean(self):
+        """The membership's own rules, all reported at once. The organisation
+        and category may be unsaved: the import checks a row with them."""
         super().clean()
+        errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+            errors["end_date"] = _("The end date cannot be before the start date.")
         if self.standing and not self.standing_reason.strip():
-            raise ValidationError({"standing_reason": _("Say why the membership is suspended or withdrawn.")})
-        if self.category_id and self.category.kind and self.organisation_id:
-            if self.organisation.kind != self.category.kind:
-                raise ValidationError(
-                    {
-                        "category": _("%(category)s is for organisations of kind “%(kind)s”.")
-                        % {"category": self.category, "kind": self.category.get_kind_display()}
-                    }
-                )
+            errors["standing_reason"] = _("Say why the membership is suspended or withdrawn.")
+        category, organisation = self._related_or_none("category"), self._related_or_none("organisation")
+        if category and category.kind and organisation and organisation.kind != category.kind:
+            errors["category"] = _("%(category)s is not for organisations of kind “%(kind)s”.") % {
+                "category": category,
+                "kind": organisation.get_kind_display(),
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    def _related_or_none(self, name):
+        try:
+            return getattr(self, name)
+        except ObjectDoesNotExist:
+            return None
 
 
 class ContactRoleType(models.TextChoices):
@@ -438,6 +486,7 @@ class Contact(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:members_contact_change", args=[self.pk])
+
 
 class ContactRoleQuerySet(models.QuerySet):
     def active(self, on=None):

@@ -63,7 +63,8 @@ class OrganisationResource(resources.ModelResource):
         self._categories = {category.slug: category for category in MembershipCategory.objects.all()}
 
     def before_import_row(self, row, **kwargs):
-        """Check the values a model's validation cannot see, and normalise them."""
+        """Check and normalise the values the models cannot read from text,
+        then the membership the row describes, by Membership.clean()."""
         errors = {}
         kind = (row.get("kind") or "").strip()
         if kind not in OrganisationKind.values:
@@ -82,21 +83,18 @@ class OrganisationResource(resources.ModelResource):
         if founding not in _TRUE | _FALSE:
             errors["is_founding_member"] = _("Write 1 or 0.")
         row["is_founding_member"] = founding in _TRUE
+        dates = {}
         for column in ("joined_on", "start_date", "end_date"):
             try:
-                _parse_date(row.get(column), column)
+                dates[column] = _parse_date(row.get(column), column)
             except ValidationError as error:
                 errors.update(error.message_dict)
         if not errors:
-            dates = {column: _parse_date(row.get(column), column) for column in ("start_date", "end_date")}
-            if dates["start_date"] and dates["end_date"] and dates["end_date"] < dates["start_date"]:
-                errors["end_date"] = _("The end date cannot be before the start date.")
-            chosen = self._categories[category]
-            if chosen.kind and chosen.kind != kind:
-                errors["category"] = _("%(category)s is not for organisations of kind “%(kind)s”.") % {
-                    "category": chosen.name,
-                    "kind": kind,
-                }
+            membership = Membership(organisation=Organisation(kind=kind), category=self._categories[category], **dates)
+            try:
+                membership.clean()
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 

@@ -1,7 +1,6 @@
 import csv
 
 from django.conf import settings
-
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -71,8 +70,9 @@ def directory(request):
             "lat": float(latitude),
             "lng": float(longitude),
         }
-        for name, slug, latitude, longitude in members.filter(latitude__isnull=False, longitude__isnull=False)
-        .values_list("name", "slug", "latitude", "longitude")
+        for name, slug, latitude, longitude in members.filter(
+            latitude__isnull=False, longitude__isnull=False
+        ).values_list("name", "slug", "latitude", "longitude")
     ]
     return render(
         request,

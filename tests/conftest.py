@@ -7,6 +7,7 @@ import itertools
 import pytest
 from django.utils import timezone
 
+from governance.models import Post, PostRole
 from members.models import (
     Contact,
     ContactRole,
@@ -90,7 +91,10 @@ def excom(db):
     return Body.objects.get_or_create(
         slug=BodySlug.EXECUTIVE_COMMITTEE,
         defaults={
-            "name": "Executive Committee", "abbreviation": "EXCOM", "cadence_months": 12, "max_seats": 21,
+            "name": "Executive Committee",
+            "abbreviation": "EXCOM",
+            "cadence_months": 12,
+            "max_seats": 21,
             "position": 1,
         },
     )[0]
@@ -102,7 +106,8 @@ def term(db, today):
     from governance.models import Term
 
     return Term.objects.create(
-        name="Current term", start_date=today - datetime.timedelta(days=365),
+        name="Current term",
+        start_date=today - datetime.timedelta(days=365),
         end_date=today + datetime.timedelta(days=730),
     )
 
@@ -189,3 +194,51 @@ def eager(settings):
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+# --- Posts: one definition, shared by every app's tests -------------------------
+def _post(body, slug, label, role, is_officer, max_holders, position):
+    return Post.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "body": body,
+            "label": label,
+            "role": role,
+            "is_officer": is_officer,
+            "max_holders": max_holders,
+            "position": position,
+        },
+    )[0]
+
+
+@pytest.fixture
+def president(excom):
+    return _post(excom, "president-city", "President City", PostRole.PRESIDENT, True, 1, 0)
+
+
+@pytest.fixture
+def executive_vice_president(excom):
+    return _post(
+        excom,
+        "executive-vice-president-city",
+        "Executive Vice President City",
+        PostRole.EXECUTIVE_VICE_PRESIDENT,
+        True,
+        1,
+        1,
+    )
+
+
+@pytest.fixture
+def vice_president(excom):
+    return _post(excom, "vice-president-city", "Vice President City", PostRole.VICE_PRESIDENT, True, None, 2)
+
+
+@pytest.fixture
+def excom_member(excom):
+    return _post(excom, "excom-member-city", "EXCOM member city", PostRole.MEMBER, False, None, 3)
+
+
+@pytest.fixture
+def posts(president, executive_vice_president, vice_president, excom_member):
+    return {"president": president, "evp": executive_vice_president, "vp": vice_president, "member": excom_member}

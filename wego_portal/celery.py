@@ -4,6 +4,7 @@ Configuration is read from Django settings (the CELERY_* names), so the
 embedded default (eager tasks, no broker) and the production stack (Redis)
 differ only by environment variables.
 """
+
 import os
 
 from celery import Celery

@@ -30,7 +30,10 @@ class StaffMFAMiddleware:
         ):
             messages.warning(
                 request,
-                _("Staff sign in with two factors: set up an authenticator app before you use the secretariat's pages."),
+                _(
+                    "Staff sign in with two factors: set up an authenticator app"
+                    " before you use the secretariat's pages."
+                ),
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -1,6 +1,7 @@
 """Top-level URLs. Public URLs carry no language prefix: they are stable
 addresses that bookmarks and other tools depend on; the language comes from
 the visitor's choice (cookie) or browser."""
+
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, re_path

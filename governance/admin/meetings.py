@@ -11,7 +11,6 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..services import meetings as meeting_services
 from ..models import (
     AgendaItem,
     Attendance,
@@ -22,6 +21,7 @@ from ..models import (
     Registration,
     Resolution,
 )
+from ..services import meetings as meeting_services
 
 
 class MeetingAdminForm(forms.ModelForm):
@@ -30,7 +30,7 @@ class MeetingAdminForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,7 +57,9 @@ class _ParentMeetingMixin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "agenda_item":
             object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
-            kwargs["queryset"] = AgendaItem.objects.filter(meeting_id=object_id) if object_id else AgendaItem.objects.none()
+            kwargs["queryset"] = (
+                AgendaItem.objects.filter(meeting_id=object_id) if object_id else AgendaItem.objects.none()
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -181,10 +183,18 @@ class MeetingAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change:
-            changed = [name for name in form.changed_data if name in Meeting.SCHEDULE_FIELDS]
-            meeting_services.meeting_changed(obj.pk, request.user.pk, changed)
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # A change goes through the same service as everything else: its
+        # lock, the model's rules and the notice to a convened meeting's
+        # members. (The form has already shown the rules' errors.)
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in Meeting.EDITABLE_FIELDS}
+        if changes:
+            try:
+                meeting_services.change_meeting(obj.pk, request.user.pk, **changes)
+            except meeting_services.MeetingError as error:  # changed by someone else meanwhile
+                self.message_user(request, str(error), messages.ERROR)
 
     def _run(self, request, queryset, service, done):
         for meeting in queryset:

@@ -27,16 +27,27 @@ def offices_held_table(organisation):
         "\n",
         '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td><td>{} – {}</td><td>{}</td></tr>',
         (
-            (reverse("admin:governance_office_change", args=[office.pk]), office.post.label,
-             office.post.body.abbreviation, office.term.name, office.start_date, office.effective_end,
-             office.get_end_reason_display() or office.get_how_chosen_display() or "—")
+            (
+                reverse("admin:governance_office_change", args=[office.pk]),
+                office.post.label,
+                office.post.body.abbreviation,
+                office.term.name,
+                office.start_date,
+                office.effective_end,
+                office.get_end_reason_display() or office.get_how_chosen_display() or "—",
+            )
             for office in offices
         ),
     )
     return format_html(
         '<table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
         '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
-        _("post"), _("body"), _("term"), _("dates"), _("how chosen or why it ended"), rows,
+        _("post"),
+        _("body"),
+        _("term"),
+        _("dates"),
+        _("how chosen or why it ended"),
+        rows,
     )
 
 
@@ -56,14 +67,21 @@ def invite_to_portal(modeladmin, request, queryset):
         try:
             (invited if invite_contact(contact.pk, request.user.pk) else linked).append(contact.name)
         except InvitationError as error:
-            modeladmin.message_user(request, _("%(contact)s was not invited: %(why)s") % {
-                "contact": contact.name, "why": error}, messages.ERROR)
+            modeladmin.message_user(
+                request,
+                _("%(contact)s was not invited: %(why)s") % {"contact": contact.name, "why": error},
+                messages.ERROR,
+            )
     if invited:
-        modeladmin.message_user(request, _("Invitations sent to: %(names)s.") % {"names": ", ".join(invited)},
-                                messages.SUCCESS)
+        modeladmin.message_user(
+            request, _("Invitations sent to: %(names)s.") % {"names": ", ".join(invited)}, messages.SUCCESS
+        )
     if linked:
-        modeladmin.message_user(request, _("Already had a login with a password, now linked: %(names)s.") % {
-            "names": ", ".join(linked)}, messages.INFO)
+        modeladmin.message_user(
+            request,
+            _("Already had a login with a password, now linked: %(names)s.") % {"names": ", ".join(linked)},
+            messages.INFO,
+        )
 
 
 class ContactAdmin(members_admin.ContactAdmin):

@@ -6,10 +6,8 @@ cannot between them breach what each alone would not."""
 from django.contrib import admin, messages
 from django.db import IntegrityError
 from django.db.models import Count
-from django.http import HttpResponseRedirect
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Body, Office, Post, Term
@@ -30,8 +28,11 @@ class RulesHeldByDatabaseMixin:
             cause = str(getattr(error, "__cause__", None) or error).splitlines()[0]
             messages.error(
                 request,
-                _("Nothing was saved: the change breaks a rule of the statutes (%(rule)s). "
-                  "Save the rows one at a time, in an order that keeps to the rules.") % {"rule": cause},
+                _(
+                    "Nothing was saved: the change breaks a rule of the statutes (%(rule)s). "
+                    "Save the rows one at a time, in an order that keeps to the rules."
+                )
+                % {"rule": cause},
             )
             return HttpResponseRedirect(request.get_full_path())
 
@@ -45,14 +46,14 @@ class PostInline(admin.TabularInline):
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(RulesHeldByDatabaseMixin, admin.ModelAdmin):
     list_display = ["name", "abbreviation", "cadence_months", "max_seats", "position"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PostInline]
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(RulesHeldByDatabaseMixin, admin.ModelAdmin):
     list_display = ["label", "body", "role", "is_officer", "max_holders", "position"]
     list_filter = ["body", "is_officer"]
     list_select_related = ["body"]
@@ -80,8 +81,11 @@ class OfficeInlineFormSet(BaseInlineFormSet):
         super().clean()
         deleted = [form.instance.pk for form in self.deleted_forms if form.instance.pk]
         rows = [
-            form for form in self.forms
-            if form.has_changed() and not form.errors and not self._should_delete_form(form)
+            form
+            for form in self.forms
+            if form.has_changed()
+            and not form.errors
+            and not self._should_delete_form(form)
             and form.instance._is_complete()  # else the term's or the row's own errors are shown
         ]
         for form in rows:
@@ -94,8 +98,7 @@ class OfficeInline(admin.TabularInline):
     model = Office
     formset = OfficeInlineFormSet
     extra = 0
-    fields = ["post", "organisation", "start_date", "end_date", "how_chosen", "chosen_note", "end_reason",
-              "end_note"]
+    fields = ["post", "organisation", "start_date", "end_date", "how_chosen", "chosen_note", "end_reason", "end_note"]
     autocomplete_fields = ["organisation"]
 
     def get_queryset(self, request):
@@ -141,8 +144,16 @@ class CurrentOfficeFilter(admin.SimpleListFilter):
 class OfficeAdmin(RulesHeldByDatabaseMixin, admin.ModelAdmin):
     """Offices one by one: appoint, or end one early (give "until" and why)."""
 
-    list_display = ["organisation", "post", "body_display", "term", "start_date", "until_display", "how_chosen",
-                    "end_reason"]
+    list_display = [
+        "organisation",
+        "post",
+        "body_display",
+        "term",
+        "start_date",
+        "until_display",
+        "how_chosen",
+        "end_reason",
+    ]
     list_filter = [CurrentOfficeFilter, "term", "post__body", "post", "how_chosen", "end_reason"]
     list_select_related = ["organisation", "post__body", "term"]
     search_fields = ["organisation__name", "organisation__search_text", "post__label", "term__name"]
@@ -151,11 +162,16 @@ class OfficeAdmin(RulesHeldByDatabaseMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["term", "post", "organisation", "start_date"]}),
         (_("How it was chosen"), {"fields": ["how_chosen", "chosen_note"]}),
-        (_("End"), {
-            "fields": ["end_date", "end_reason", "end_note"],
-            "description": _("To end an office early, give its last day and why it ended. "
-                             "Offices are never deleted: they are the record of who held what."),
-        }),
+        (
+            _("End"),
+            {
+                "fields": ["end_date", "end_reason", "end_note"],
+                "description": _(
+                    "To end an office early, give its last day and why it ended. "
+                    "Offices are never deleted: they are the record of who held what."
+                ),
+            },
+        ),
     ]
 
     @admin.display(description=_("body"), ordering="post__body__position")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
@@ -144,10 +144,10 @@ class Meeting(models.Model):
         verbose_name=_("host member"),
         help_text=_("Empty for a regular General Assembly: the Executive Vice President City of the term hosts it."),
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    status = models.CharField(_("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    status_note = models.TextField(
+        _("note on the status"), blank=True, help_text=_("For example why it was cancelled.")
     )
-    status_note = models.TextField(_("note on the status"), blank=True, help_text=_("For example why it was cancelled."))
     uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
     convened_at = models.DateTimeField(_("convened at"), null=True, blank=True, editable=False)
@@ -162,9 +162,7 @@ class Meeting(models.Model):
         ordering = ["start", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="meeting_ends_after_start"),
-            models.CheckConstraint(
-                condition=Q(status__in=MeetingStatus.values), name="meeting_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=MeetingStatus.values), name="meeting_status_valid"),
         ]
 
     def __str__(self):
@@ -237,12 +235,32 @@ class Meeting(models.Model):
         return Quorum(
             voters=voters.count(),
             registered=self.registrations.filter(is_voting_delegate=True, organisation__in=voters)
-            .values("organisation").distinct().count(),
+            .values("organisation")
+            .distinct()
+            .count(),
             present=self.attendances.filter(organisation__in=voters).values("organisation").distinct().count(),
         )
 
+    # What the secretariat edits on a meeting (its status moves only through
+    # governance.services.meetings: convene, cancel, mark held).
+    EDITABLE_FIELDS = (
+        "body",
+        "term",
+        "kind",
+        "title",
+        "slug",
+        "start",
+        "end",
+        "time_zone",
+        "venue",
+        "host",
+        "status_note",
+    )
+    FINAL_STATUSES = ("held", "cancelled")
+
     def clean(self):
         super().clean()
+        self._refuse_change_once_final()
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("A meeting ends after it starts.")})
         if self.start and self.term_id:
@@ -252,6 +270,21 @@ class Meeting(models.Model):
                 raise ValidationError(
                     {"term": _("The meeting's date lies outside the term %(term)s.") % {"term": term}}
                 )
+
+    def _refuse_change_once_final(self):
+        """A meeting that was held or cancelled is the record of what
+        happened: its own fields no longer change (its minutes, attendance
+        and resolutions are still added)."""
+        if not self.pk:
+            return
+        stored = Meeting.objects.filter(pk=self.pk).values("status", *self._editable_columns()).first()
+        if stored is None or stored["status"] not in self.FINAL_STATUSES:
+            return
+        if any(stored[column] != getattr(self, column) for column in self._editable_columns()):
+            raise ValidationError(_("A meeting that was held or cancelled cannot be changed."))
+
+    def _editable_columns(self):
+        return [self._meta.get_field(name).attname for name in self.EDITABLE_FIELDS]
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -278,7 +311,9 @@ class Meeting(models.Model):
 class AgendaItem(models.Model):
     """An item on a meeting's agenda, in order."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -387,7 +422,9 @@ class Document(models.Model):
 class Invitation(models.Model):
     """A member organisation invited to a meeting (made when it is convened)."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("meeting"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("meeting")
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="meeting_invitations", verbose_name=_("member")
     )
@@ -451,11 +488,39 @@ class Registration(models.Model):
     def get_absolute_url(self):
         return self.meeting.get_absolute_url() + "#registration"
 
+    @staticmethod
+    def may_name_voting_delegate(organisation):
+        """Only a full member (its membership category carries the vote)
+        names a voting delegate; the others' delegates attend as observers."""
+        try:
+            return organisation.membership.category.has_vote
+        except ObjectDoesNotExist:
+            return False
+
+    def clean(self):
+        super().clean()
+        if self.is_voting_delegate and self.organisation_id and self._names_voting_delegate():
+            if not self.may_name_voting_delegate(self.organisation):
+                message = _("%(member)s is not a full member: its delegates attend without a vote.")
+                raise ValidationError({"is_voting_delegate": message % {"member": self.organisation}})
+
+    def _names_voting_delegate(self):
+        """Whether saving this registration names a voting delegate: a new
+        one, or one made voting or moved to another member. A stored voting
+        delegate is left alone, so a past meeting's record can still be
+        edited after its member's category changed."""
+        if not self.pk:
+            return True
+        stored = Registration.objects.filter(pk=self.pk).values("organisation_id", "is_voting_delegate").first()
+        return stored != {"organisation_id": self.organisation_id, "is_voting_delegate": True}
+
 
 class Attendance(models.Model):
     """A member organisation present at a meeting, as the secretariat recorded it."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="meeting_attendances", verbose_name=_("member")
     )
@@ -498,7 +563,9 @@ class Resolution(models.Model):
     Votes may be left empty for a decision taken by consensus.
     """
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="resolutions", verbose_name=_("meeting"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="resolutions", verbose_name=_("meeting")
+    )
     agenda_item = models.ForeignKey(
         AgendaItem, on_delete=models.CASCADE, related_name="resolutions", verbose_name=_("agenda item")
     )
@@ -567,7 +634,11 @@ class Resolution(models.Model):
         carried = self.carries(quorum)
         if self.outcome in CARRIED_OUTCOMES and not carried:
             raise ValidationError(
-                {"outcome": _("The votes do not carry it: the meeting must be quorate and more votes be for than against.")}
+                {
+                    "outcome": _(
+                        "The votes do not carry it: the meeting must be quorate and more votes be for than against."
+                    )
+                }
             )
         if self.outcome in FAILED_OUTCOMES and carried:
             raise ValidationError({"outcome": _("The votes carry it: the outcome cannot be a rejection.")})

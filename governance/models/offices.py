@@ -10,7 +10,9 @@
 
 The statutes' rules are checked in ``Office.clean()`` (clear errors in the
 admin and from code) and again by a PostgreSQL trigger (see migration 0002),
-so no code path can save a breach.
+so no code path can save a breach. "Officers sit on the Executive Committee"
+is ``officers_may_sit_on()``, reported by ``Post.clean()`` and ``Body.clean()``
+and held by the triggers of migration 0004.
 """
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -28,6 +30,13 @@ from members.models import Membership, Organisation
 class BodySlug(models.TextChoices):
     GENERAL_ASSEMBLY = "general-assembly", _("General Assembly")
     EXECUTIVE_COMMITTEE = "executive-committee", _("Executive Committee")
+
+
+def officers_may_sit_on(body):
+    """Officers sit on the Executive Committee: an officer's post (``Post.is_officer``)
+    belongs to that body and to no other. Post.clean() and Body.clean() report
+    it; a PostgreSQL trigger (migration 0004) holds it for every code path."""
+    return body.slug == BodySlug.EXECUTIVE_COMMITTEE
 
 
 class Body(models.Model):
@@ -71,6 +80,12 @@ class Body(models.Model):
             self.reminder_day_list()
         except ValueError:
             raise ValidationError({"reminder_days": _("Write whole numbers of days separated by commas.")}) from None
+        if self.pk and not officers_may_sit_on(self) and self.posts.filter(is_officer=True).exists():
+            message = _(
+                "Officers sit on the Executive Committee: this body holds officers' posts,"
+                " so its slug stays “%(slug)s”."
+            )
+            raise ValidationError({"slug": message % {"slug": BodySlug.EXECUTIVE_COMMITTEE}})
 
     def reminder_day_list(self):
         """The reminder offsets in days, largest first."""
@@ -122,16 +137,12 @@ class Term(models.Model):
             if self.pk:
                 overlapping = overlapping.exclude(pk=self.pk)
             if overlapping.exists():
-                raise ValidationError(
-                    _("This term overlaps the term %(term)s.") % {"term": overlapping.first()}
-                )
+                raise ValidationError(_("This term overlaps the term %(term)s.") % {"term": overlapping.first()})
             if self.pk:
                 # Moving a term's dates must not strand its offices outside it
                 # (offices without an end date simply follow the term's end).
                 outside = self.offices.filter(
-                    Q(start_date__lt=self.start_date)
-                    | Q(start_date__gt=self.end_date)
-                    | Q(end_date__gt=self.end_date)
+                    Q(start_date__lt=self.start_date) | Q(start_date__gt=self.end_date) | Q(end_date__gt=self.end_date)
                 )
                 if outside.exists():
                     raise ValidationError(
@@ -177,6 +188,18 @@ class Post(models.Model):
     def get_absolute_url(self):
         return reverse("governance:index") + f"#{self.slug}"
 
+    def clean(self):
+        super().clean()
+        try:
+            body = self.body  # may be unsaved, on a body's add page
+        except ObjectDoesNotExist:
+            return  # the missing body is reported on its own
+        if self.is_officer and not officers_may_sit_on(body):
+            message = _(
+                "Officers sit on the Executive Committee: an officer's post belongs to it, not to the %(body)s."
+            )
+            raise ValidationError({"is_officer": message % {"body": body}})
+
 
 class OfficeQuerySet(models.QuerySet):
     def with_effective_end(self):
@@ -216,11 +239,7 @@ class OfficeQuerySet(models.QuerySet):
 def excom_member_ids(on=None):
     """The ids of the members holding an Executive Committee seat on ``on``
     (default today), officers included, as a subquery."""
-    return (
-        Office.objects.current(on)
-        .on_body(BodySlug.EXECUTIVE_COMMITTEE)
-        .values("organisation_id")
-    )
+    return Office.objects.current(on).on_body(BodySlug.EXECUTIVE_COMMITTEE).values("organisation_id")
 
 
 class HowChosen(models.TextChoices):
@@ -314,8 +333,12 @@ class Office(models.Model):
     def _is_complete(self):
         term = self._related_or_none("term")
         return bool(
-            self._related_or_none("post") and self.organisation_id and self.start_date
-            and term and term.start_date and term.end_date
+            self._related_or_none("post")
+            and self.organisation_id
+            and self.start_date
+            and term
+            and term.start_date
+            and term.end_date
         )
 
     def clean(self):
@@ -330,8 +353,10 @@ class Office(models.Model):
             raise ValidationError({"end_reason": _("Say why the office ended.")})
         errors = []
         if self.start_date < term.start_date or self.start_date > term.end_date:
-            errors.append(_("The office must start within its term (%(start)s to %(end)s).") % {
-                "start": term.start_date, "end": term.end_date})
+            errors.append(
+                _("The office must start within its term (%(start)s to %(end)s).")
+                % {"start": term.start_date, "end": term.end_date}
+            )
         if self.end_date and self.end_date > term.end_date:
             errors.append(_("The office cannot end after its term ends (%(end)s).") % {"end": term.end_date})
         errors += self.membership_errors()
@@ -348,14 +373,18 @@ class Office(models.Model):
         can still have that office closed.
         """
         previous = Office.objects.filter(pk=self.pk).values("organisation_id", "post_id", "start_date").first()
-        if previous == {"organisation_id": self.organisation_id, "post_id": self.post_id,
-                        "start_date": self.start_date}:
+        if previous == {
+            "organisation_id": self.organisation_id,
+            "post_id": self.post_id,
+            "start_date": self.start_date,
+        }:
             return []
-        membership = Membership.objects.filter(organisation_id=self.organisation_id).select_related(
-            "category").first()
+        membership = Membership.objects.filter(organisation_id=self.organisation_id).select_related("category").first()
         if membership is None or not membership.category.has_vote or not membership.is_current(self.start_date):
-            return [_("Only current full members may hold an office: %(member)s is not one on %(date)s.") % {
-                "member": self.organisation, "date": self.start_date}]
+            return [
+                _("Only current full members may hold an office: %(member)s is not one on %(date)s.")
+                % {"member": self.organisation, "date": self.start_date}
+            ]
         return []
 
     def rule_errors(self, alongside=(), excluding=()):
@@ -376,19 +405,30 @@ class Office(models.Model):
             .select_related("post__body", "organisation", "term")
         )
         others = [*stored] + [
-            office for office in alongside
-            if office._is_complete() and office.post.body_id == post.body_id
-            and office.start_date <= end and office.effective_end >= start
+            office
+            for office in alongside
+            if office._is_complete()
+            and office.post.body_id == post.body_id
+            and office.start_date <= end
+            and office.effective_end >= start
         ]
 
         errors = []
         for other in others:
             if other.organisation_id == self.organisation_id:
-                errors.append(_(
-                    "%(member)s already holds the post “%(post)s” on the %(body)s from %(start)s to %(end)s;"
-                    " a member holds one post on a body at a time, so it cannot hold this one over these dates."
-                ) % {"member": other.organisation, "post": other.post, "body": post.body,
-                     "start": other.start_date, "end": other.effective_end})
+                errors.append(
+                    _(
+                        "%(member)s already holds the post “%(post)s” on the %(body)s from %(start)s to %(end)s;"
+                        " a member holds one post on a body at a time, so it cannot hold this one over these dates."
+                    )
+                    % {
+                        "member": other.organisation,
+                        "post": other.post,
+                        "body": post.body,
+                        "start": other.start_date,
+                        "end": other.effective_end,
+                    }
+                )
                 break
 
         if post.max_holders is not None:
@@ -396,29 +436,39 @@ class Office(models.Model):
             intervals = [(o.start_date, o.effective_end, o.organisation_id) for o in holders]
             intervals.append((start, end, ("this office",)))
             if _peak(intervals, start, end) > post.max_holders:
-                errors.append(ngettext(
-                    "The post “%(post)s” may have at most %(count)d holder at a time;"
-                    " over these dates it is held by %(holders)s.",
-                    "The post “%(post)s” may have at most %(count)d holders at a time;"
-                    " over these dates it is held by %(holders)s.",
-                    post.max_holders,
-                ) % {"post": post, "count": post.max_holders,
-                     "holders": ", ".join(sorted({str(o.organisation) for o in holders}))})
+                errors.append(
+                    ngettext(
+                        "The post “%(post)s” may have at most %(count)d holder at a time;"
+                        " over these dates it is held by %(holders)s.",
+                        "The post “%(post)s” may have at most %(count)d holders at a time;"
+                        " over these dates it is held by %(holders)s.",
+                        post.max_holders,
+                    )
+                    % {
+                        "post": post,
+                        "count": post.max_holders,
+                        "holders": ", ".join(sorted({str(o.organisation) for o in holders})),
+                    }
+                )
 
         if post.body.max_seats is not None:
             seated = [
-                other for other in others
+                other
+                for other in others
                 if other.organisation_id != self.organisation_id
                 and (other.term is term or (term.pk is not None and other.term_id == term.pk))
             ]
             intervals = [(o.start_date, o.effective_end, o.organisation_id) for o in seated]
             intervals.append((start, end, self.organisation_id))
             if _peak(intervals, start, end) > post.body.max_seats:
-                errors.append(ngettext(
-                    "The %(body)s has at most %(count)d member seat at a time in a term,"
-                    " officers included; it is taken over these dates.",
-                    "The %(body)s has at most %(count)d member seats at a time in a term,"
-                    " officers included; all are taken over these dates.",
-                    post.body.max_seats,
-                ) % {"body": post.body, "count": post.body.max_seats})
+                errors.append(
+                    ngettext(
+                        "The %(body)s has at most %(count)d member seat at a time in a term,"
+                        " officers included; it is taken over these dates.",
+                        "The %(body)s has at most %(count)d member seats at a time in a term,"
+                        " officers included; all are taken over these dates.",
+                        post.body.max_seats,
+                    )
+                    % {"body": post.body, "count": post.body.max_seats}
+                )
         return errors

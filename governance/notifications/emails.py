@@ -24,6 +24,7 @@ from members.models import ContactRoleType
 from . import kinds
 from .models import NotificationKind
 
+
 def build_message(delivery, subject):
     """The e-mail for one delivery; ``subject`` is what the notice is about
     (loaded once per batch by the caller), or None if it is gone."""

@@ -8,8 +8,8 @@ nothing else of them: what a notice says, and to whom, belongs to whoever
 registers it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)

@@ -123,9 +123,7 @@ class Delivery(models.Model):
     role = models.CharField(
         _("role"), max_length=30, blank=True, help_text=_("The role that made this contact a recipient.")
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
-    )
+    status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)

@@ -151,10 +151,7 @@ def postpone(delivery_ids, countdown, error):
 
 def dispatch_notification(notification_id):
     ids = list(
-        Delivery.objects.filter(notification_id=notification_id)
-        .due()
-        .order_by("pk")
-        .values_list("pk", flat=True)
+        Delivery.objects.filter(notification_id=notification_id).due().order_by("pk").values_list("pk", flat=True)
     )
     return dispatch(ids)
 
@@ -228,7 +225,10 @@ def dispatch_notification_task(notification_id):
 
 
 @shared_task(
-    name="governance.notifications.tasks.send_deliveries", bind=True, acks_late=True, ignore_result=True,
+    name="governance.notifications.tasks.send_deliveries",
+    bind=True,
+    acks_late=True,
+    ignore_result=True,
     max_retries=None,
 )
 def send_deliveries_task(self, delivery_ids):

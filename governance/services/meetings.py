@@ -21,9 +21,9 @@ from ..models import Invitation, Meeting, MeetingStatus, Registration
 
 log = logging.getLogger(__name__)
 
-# What change_meeting() may change; a change of any SCHEDULE field raises
-# the meeting's iCalendar SEQUENCE (Meeting.save).
-CHANGEABLE_FIELDS = {"title", "start", "end", "time_zone", "venue", "host_id", "status_note"}
+# What change_meeting() may change: what the admin's form edits. A change of
+# any SCHEDULE field raises the meeting's iCalendar SEQUENCE (Meeting.save).
+CHANGEABLE_FIELDS = {*Meeting.EDITABLE_FIELDS, "host_id"}
 
 
 class MeetingError(Exception):
@@ -49,8 +49,10 @@ def convene_meeting(meeting_id, by_user_id):
     """Convene a planned meeting: invite every organisation that may see it."""
     meeting = _locked(meeting_id)
     if meeting.status != MeetingStatus.PLANNED:
-        raise MeetingError(_("Only a planned meeting can be convened; this one is %(status)s.") % {
-            "status": meeting.get_status_display()})
+        raise MeetingError(
+            _("Only a planned meeting can be convened; this one is %(status)s.")
+            % {"status": meeting.get_status_display()}
+        )
     if meeting.has_started():
         raise MeetingError(_("The meeting has already started."))
     meeting.status = MeetingStatus.CONVENED
@@ -66,33 +68,29 @@ def convene_meeting(meeting_id, by_user_id):
 
 @transaction.atomic
 def change_meeting(meeting_id, by_user_id, **changes):
-    """Change a meeting's time, place or details; the calendar SEQUENCE rises."""
+    """Change a meeting's details, from the admin's form or from code alike.
+
+    The rules are the model's (``Meeting.clean``: a held or cancelled meeting
+    no longer changes, a meeting lies within its term); the calendar
+    SEQUENCE rises with a new time, place or status (``Meeting.save``); and
+    the members of a convened meeting are told of a new time or place.
+    """
     unknown = set(changes) - CHANGEABLE_FIELDS
     if unknown:
         raise ValueError(f"change_meeting cannot change {sorted(unknown)}")
     meeting = _locked(meeting_id)
-    if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED):
-        raise MeetingError(_("A meeting that was held or cancelled cannot be changed."))
+    before = {name: getattr(meeting, name) for name in meeting.SCHEDULE_FIELDS}
     for name, value in changes.items():
         setattr(meeting, name, value)
     try:
         meeting.full_clean()
     except ValidationError as error:
         raise MeetingError(" ".join(error.messages)) from None
-    changed = [name for name in meeting.SCHEDULE_FIELDS if name in changes]
     meeting.save()
-    meeting_changed(meeting.pk, by_user_id, changed)
-    return meeting
-
-
-def meeting_changed(meeting_id, by_user_id, changed):
-    """Record that a convened meeting's time or place changed (from the admin
-    or change_meeting); called inside their transaction."""
-    if not changed:
-        return
-    meeting = Meeting.objects.get(pk=meeting_id)
-    if meeting.status == MeetingStatus.CONVENED:
+    changed = [name for name in meeting.SCHEDULE_FIELDS if getattr(meeting, name) != before[name]]
+    if changed and meeting.status == MeetingStatus.CONVENED:
         _announce(meeting, "changed", by_user_id, changed)
+    return meeting
 
 
 def documents_published(meeting_id, document_ids, by_user_id):
@@ -148,25 +146,30 @@ def register_delegate(meeting_id, organisation_id, by_user_id, name, email, is_v
     """Register a delegate of ``organisation_id`` for the meeting, on behalf of user ``by_user_id``."""
     meeting = _locked(meeting_id)
     organisation = _check_may_register(meeting, organisation_id, by_user_id)
-    if is_voting_delegate and not organisation.membership.category.has_vote:
-        raise MeetingError(_("%(member)s is not a full member: its delegates attend without a vote.") % {
-            "member": organisation})
     registrations = Registration.objects.filter(meeting=meeting, organisation=organisation)
     if registrations.filter(email__iexact=email).exists():
         raise MeetingError(_("%(email)s is already registered.") % {"email": email})
     if is_voting_delegate and registrations.filter(is_voting_delegate=True).exists():
-        raise MeetingError(_("%(member)s already has a voting delegate; remove that one first.") % {
-            "member": organisation})
+        raise MeetingError(
+            _("%(member)s already has a voting delegate; remove that one first.") % {"member": organisation}
+        )
+    registration = Registration(
+        meeting=meeting,
+        organisation=organisation,
+        name=name,
+        email=email,
+        is_voting_delegate=is_voting_delegate,
+        registered_by_id=by_user_id,
+    )
+    try:
+        # The model's rules (only a full member names a voting delegate);
+        # the two above are the database's constraints, said more kindly.
+        registration.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise MeetingError(" ".join(error.messages)) from None
     try:
         with transaction.atomic():
-            registration = Registration.objects.create(
-                meeting=meeting,
-                organisation=organisation,
-                name=name,
-                email=email,
-                is_voting_delegate=is_voting_delegate,
-                registered_by_id=by_user_id,
-            )
+            registration.save()
     except IntegrityError:  # a concurrent request of the same organisation won
         raise MeetingError(_("This delegate was registered at the same moment; reload the page.")) from None
     log.info("meeting %s: %s registered delegate %s", meeting.pk, organisation.pk, registration.pk)

@@ -65,9 +65,7 @@ POSTS = [
         "role": PostRole.EXECUTIVE_VICE_PRESIDENT,
         "is_officer": True,
         "max_holders": 1,
-        "selection": gettext_noop(
-            "Hosts the next regular General Assembly and assists the President City."
-        ),
+        "selection": gettext_noop("Hosts the next regular General Assembly and assists the President City."),
     },
     {
         "slug": "vice-president-city",
@@ -79,8 +77,7 @@ POSTS = [
         # set one in the admin if the statutes come to fix it.
         "max_holders": None,
         "selection": gettext_noop(
-            "Nominated by the Executive Committee and appointed by the President City; "
-            "they assist the President City."
+            "Nominated by the Executive Committee and appointed by the President City; they assist the President City."
         ),
     },
     {
@@ -95,8 +92,7 @@ POSTS = [
 
 # The reference text gives no dates for the current term. A three-year term
 # is assumed around today; the secretariat corrects the dates in the admin.
-CURRENT_TERM = {"name": "2025–2027", "start_date": datetime.date(2025, 1, 1),
-                "end_date": datetime.date(2027, 12, 31)}
+CURRENT_TERM = {"name": "2025–2027", "start_date": datetime.date(2025, 1, 1), "end_date": datetime.date(2027, 12, 31)}
 
 # How each officer got its post. The Executive Vice President City is recorded
 # as chosen to host the next regular GA: that is all the reference text says
@@ -113,8 +109,20 @@ OFFICERS = [
 # "Executive Committee Member Cities" as the reference text lists them: the
 # four officers are among them and keep only their officer's seat.
 EXCOM_MEMBER_CITIES = [
-    "Abu Dhabi", "Abuja", "Almaty", "Chengdu", "Cuenca", "Hebron", "Kampala", "Makati", "Maputo",
-    "Ramgram", "São Paulo", "Seberang Perai", "Seoul", "Wellington",
+    "Abu Dhabi",
+    "Abuja",
+    "Almaty",
+    "Chengdu",
+    "Cuenca",
+    "Hebron",
+    "Kampala",
+    "Makati",
+    "Maputo",
+    "Ramgram",
+    "São Paulo",
+    "Seberang Perai",
+    "Seoul",
+    "Wellington",
 ]
 
 
@@ -167,8 +175,13 @@ def load_reference_data():
                 _("Load the members first; these are missing: %(names)s.") % {"names": ", ".join(missing)}
             )
         for slug, name, how_chosen in appointments:
-            office = Office(post=posts[slug], term=term, organisation=members[name],
-                            start_date=term.start_date, how_chosen=how_chosen)
+            office = Office(
+                post=posts[slug],
+                term=term,
+                organisation=members[name],
+                start_date=term.start_date,
+                how_chosen=how_chosen,
+            )
             office.full_clean()
             office.save()
             created["offices"] += 1
@@ -203,11 +216,13 @@ def end_term(term_id, end_date=None):
     end_date = end_date or timezone.localdate()
     term = Term.objects.select_for_update().get(pk=term_id)
     if end_date > term.end_date:
-        raise ValidationError(_("A term can only be ended on or before its end date (%(end)s).")
-                              % {"end": term.end_date})
+        raise ValidationError(
+            _("A term can only be ended on or before its end date (%(end)s).") % {"end": term.end_date}
+        )
     if term.offices.filter(start_date__gt=end_date).exists():
-        raise ValidationError(_("Some offices of this term start after %(date)s; remove or move them first.")
-                              % {"date": end_date})
+        raise ValidationError(
+            _("Some offices of this term start after %(date)s; remove or move them first.") % {"date": end_date}
+        )
     term.offices.filter(Q(end_date__isnull=True) | Q(end_date__gt=end_date)).update(
         end_date=end_date, end_reason=EndReason.TERM_ENDED
     )

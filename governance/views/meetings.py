@@ -52,9 +52,7 @@ def answers_kept_out(view):
 
 
 def get_meeting_for_user(request, slug):
-    meeting = (
-        access.meetings_visible_to(request.user).select_related("body", "term", "host").filter(slug=slug).first()
-    )
+    meeting = access.meetings_visible_to(request.user).select_related("body", "term", "host").filter(slug=slug).first()
     if meeting is None:
         raise _KeptOut
     return meeting
@@ -62,10 +60,7 @@ def get_meeting_for_user(request, slug):
 
 def get_document_for_user(request, slug, pk):
     document = (
-        access.documents_visible_to(request.user)
-        .select_related("meeting")
-        .filter(meeting__slug=slug, pk=pk)
-        .first()
+        access.documents_visible_to(request.user).select_related("meeting").filter(meeting__slug=slug, pk=pk).first()
     )
     if document is None:
         raise _KeptOut
@@ -88,9 +83,7 @@ def meeting_list(request):
     openable = set()
     if request.user.is_authenticated:
         openable = set(access.meetings_visible_to(request.user).filter(pk__in=shown).values_list("pk", flat=True))
-    return render(
-        request, "meetings/list.html", {"upcoming": upcoming, "past": past, "openable": openable}
-    )
+    return render(request, "meetings/list.html", {"upcoming": upcoming, "past": past, "openable": openable})
 
 
 def _detail_context(request, meeting, delegate_forms=None):
@@ -107,9 +100,11 @@ def _detail_context(request, meeting, delegate_forms=None):
             resolution.carried = resolution.carries(quorum)
     documents = access.documents_visible_to(user).filter(meeting=meeting).select_related("agenda_item")
     representing = []
-    organisations = access.organisations_of(user).filter(
-        pk__in=meeting.invited_organisations().values("pk")
-    ).select_related("membership__category")
+    organisations = (
+        access.organisations_of(user)
+        .filter(pk__in=meeting.invited_organisations().values("pk"))
+        .select_related("membership__category")
+    )
     registrations = Registration.objects.filter(meeting=meeting, organisation__in=organisations.values("pk"))
     by_organisation = {}
     for registration in registrations:
@@ -191,9 +186,9 @@ def _ics_response(body, filename):
 @answers_kept_out
 def register_delegate(request, slug, organisation_id):
     meeting = get_meeting_for_user(request, slug)
-    organisation = access.organisations_of(request.user).select_related("membership__category").filter(
-        pk=organisation_id
-    ).first()
+    organisation = (
+        access.organisations_of(request.user).select_related("membership__category").filter(pk=organisation_id).first()
+    )
     if organisation is None:
         raise Http404
     form = DelegateForm(request.POST, organisation=organisation)

@@ -23,7 +23,9 @@ def _home_context(request):
     organisations = list(access.organisations_of(user).select_related("membership__category").order_by("name"))
     upcoming = list(access.meetings_visible_to(user).upcoming().select_related("body")[:UPCOMING_SHOWN])
     registrations = (
-        Registration.objects.filter(organisation__in=[o.pk for o in organisations], meeting__in=[m.pk for m in upcoming])
+        Registration.objects.filter(
+            organisation__in=[o.pk for o in organisations], meeting__in=[m.pk for m in upcoming]
+        )
         .select_related("meeting", "organisation")
         .order_by("meeting__start", "organisation__name", "name")
     )

@@ -46,6 +46,7 @@ def test_the_governance_page_and_a_profile_with_offices_pass_an_accessibility_au
 
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server.url + path)
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
-                                                                              "wcag21aa"]}})
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    )
     assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]] == []

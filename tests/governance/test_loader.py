@@ -14,8 +14,20 @@ from members.models import Organisation
 pytestmark = pytest.mark.django_db
 
 EXCOM_CITIES = {
-    "Abu Dhabi", "Abuja", "Almaty", "Chengdu", "Cuenca", "Hebron", "Kampala", "Makati", "Maputo", "Ramgram",
-    "São Paulo", "Seberang Perai", "Seoul", "Wellington",
+    "Abu Dhabi",
+    "Abuja",
+    "Almaty",
+    "Chengdu",
+    "Cuenca",
+    "Hebron",
+    "Kampala",
+    "Makati",
+    "Maputo",
+    "Ramgram",
+    "São Paulo",
+    "Seberang Perai",
+    "Seoul",
+    "Wellington",
 }
 
 
@@ -55,12 +67,13 @@ def test_the_loader_creates_the_four_posts_on_the_executive_committee(loaded):
 def test_the_current_term_is_2025_to_2027(loaded):
     term = Term.objects.get()
     assert (term.name, term.start_date, term.end_date) == (
-        "2025–2027", datetime.date(2025, 1, 1), datetime.date(2027, 12, 31))
+        "2025–2027",
+        datetime.date(2025, 1, 1),
+        datetime.date(2027, 12, 31),
+    )
 
 
-def test_seoul_is_president_city_almaty_executive_vice_president_and_kampala_and_sao_paulo_vice_presidents(
-    loaded
-):
+def test_seoul_is_president_city_almaty_executive_vice_president_and_kampala_and_sao_paulo_vice_presidents(loaded):
     assert _holders("president-city") == {"Seoul"}
     assert _holders("executive-vice-president-city") == {"Almaty"}
     assert _holders("vice-president-city") == {"Kampala", "São Paulo"}

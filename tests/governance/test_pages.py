@@ -22,10 +22,18 @@ DAY = datetime.timedelta(days=1)
 
 @pytest.fixture
 def cities(make_member):
-    return {name: make_member(name, country=country) for name, country in [
-        ("Seoul", "KR"), ("Almaty", "KZ"), ("Kampala", "UG"), ("Abuja", "NG"), ("Harare", "ZW"),
-        ("Paris", "FR"), ("Nairobi", "KE"),
-    ]}
+    return {
+        name: make_member(name, country=country)
+        for name, country in [
+            ("Seoul", "KR"),
+            ("Almaty", "KZ"),
+            ("Kampala", "UG"),
+            ("Abuja", "NG"),
+            ("Harare", "ZW"),
+            ("Paris", "FR"),
+            ("Nairobi", "KE"),
+        ]
+    }
 
 
 @pytest.fixture
@@ -36,8 +44,9 @@ def record(posts, term, past_term, cities, appoint, ga):
         "evp": appoint(cities["Almaty"], posts["evp"], how_chosen="host_next_ga"),
         "vp": appoint(cities["Kampala"], posts["vp"], how_chosen="nominated_appointed"),
         "seat": appoint(cities["Abuja"], posts["member"]),
-        "ended": appoint(cities["Harare"], posts["member"], end_date=term.start_date + 30 * DAY,
-                         end_reason=EndReason.RESIGNED),
+        "ended": appoint(
+            cities["Harare"], posts["member"], end_date=term.start_date + 30 * DAY, end_reason=EndReason.RESIGNED
+        ),
         "past_president": appoint(cities["Paris"], posts["president"], term=past_term, how_chosen="elected_by_ga"),
     }
 
@@ -52,7 +61,7 @@ def _section(html, heading):
     """The page from a heading to the next h2."""
     start = html.index(heading)
     end = html.find("<h2", start)
-    return html[start:end if end != -1 else None]
+    return html[start : end if end != -1 else None]
 
 
 def test_the_governance_page_says_how_wego_is_governed(client, record):
@@ -76,7 +85,7 @@ def test_the_governance_page_shows_each_officer_role_and_how_it_is_chosen(client
 
 def test_the_governance_page_shows_the_current_officers_linked_to_their_profiles(client, record):
     html = _html(client)
-    officers = html[html.index('id="officers-title"'):html.index('id="excom-title"')]
+    officers = html[html.index('id="officers-title"') : html.index('id="excom-title"')]
     assert '<th scope="row">President City</th>' in officers
     assert f'<a href="{record["president"].organisation.get_absolute_url()}">Seoul</a>' in officers
     assert "Almaty" in officers and "Kampala" in officers
@@ -87,7 +96,7 @@ def test_the_governance_page_shows_the_current_officers_linked_to_their_profiles
 
 def test_the_governance_page_lists_the_executive_committee_officers_included(client, record):
     html = _html(client)
-    committee = html[html.index('id="excom-title"'):html.index('id="ended-title"')]
+    committee = html[html.index('id="excom-title"') : html.index('id="ended-title"')]
     for name in ["Seoul", "Almaty", "Kampala", "Abuja"]:
         assert name in committee
     assert "Harare" not in committee and "Nairobi" not in committee
@@ -121,8 +130,9 @@ def test_the_governance_page_says_so_when_nothing_is_recorded(client, db):
     assert "No past term is recorded yet." in html
 
 
-def test_the_governance_page_query_count_does_not_grow_with_the_offices(client, record, posts, term, make_member,
-                                                                        appoint):
+def test_the_governance_page_query_count_does_not_grow_with_the_offices(
+    client, record, posts, term, make_member, appoint
+):
     def count():
         with CaptureQueriesContext(connection) as captured:
             _html(client)
@@ -136,11 +146,12 @@ def test_the_governance_page_query_count_does_not_grow_with_the_offices(client, 
 
 # --- Member profiles ------------------------------------------------------------
 
+
 def test_a_members_profile_shows_the_offices_it_holds_and_held(client, record, posts, term, past_term, appoint):
     seoul = record["president"].organisation
     appoint(seoul, posts["member"], term=past_term)
     html = _html(client, seoul.get_absolute_url())
-    offices = html[html.index('id="offices-title"'):]
+    offices = html[html.index('id="offices-title"') :]
     assert "Offices in WeGO" in offices
     assert "President City" in offices and "Holds now" in offices
     assert "EXCOM member city" in offices and past_term.name in offices
@@ -162,6 +173,7 @@ def test_a_profiles_offices_cost_one_query_however_many(client, record, cities, 
 
 
 # --- The directory's Executive Committee filter -------------------------------------
+
 
 def test_the_directory_lists_only_the_current_executive_committee_with_excom_1(client, record):
     response = client.get(reverse("members:directory"), {"excom": "1"})
@@ -190,6 +202,7 @@ def test_the_excom_filter_applies_to_the_json_export(client, record):
 
 
 # --- The governance export --------------------------------------------------------
+
 
 def test_the_governance_export_is_popolo_organizations_posts_and_memberships(client, record, term):
     data = client.get(EXPORT).json()

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from governance.models import EndReason, Office, Term
+from governance.models import Body, EndReason, Office, Post, PostRole, Term
 from members.models import Standing
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,7 @@ def office_fields(organisation, post, term, **fields):
 
 
 # --- One President City and one Executive Vice President City at a time ------
+
 
 @pytest.mark.parametrize("post_name", ["president", "evp"])
 def test_a_second_holder_of_a_single_holder_post_is_refused_with_a_clear_message(
@@ -93,6 +94,7 @@ def test_two_president_cities_cannot_share_even_one_day(posts, term, make_member
 
 # --- At most 21 seats on the Executive Committee, officers among them --------
 
+
 def _fill_excom(posts, make_member, appoint, ordinary_seats=17):
     """President, EVP, two VPs and ``ordinary_seats`` member cities."""
     appoint(make_member("Seoul"), posts["president"])
@@ -103,9 +105,7 @@ def _fill_excom(posts, make_member, appoint, ordinary_seats=17):
         appoint(make_member(f"Member City {number}"), posts["member"])
 
 
-def test_a_22nd_seat_on_the_executive_committee_is_refused_with_a_clear_message(
-    posts, term, make_member, appoint
-):
+def test_a_22nd_seat_on_the_executive_committee_is_refused_with_a_clear_message(posts, term, make_member, appoint):
     _fill_excom(posts, make_member, appoint)
     assert Office.objects.count() == 21
     message = refused_by_clean(**office_fields(make_member("Wellington"), posts["member"], term))
@@ -147,6 +147,7 @@ def test_a_seat_that_changed_hands_mid_term_counts_once(posts, term, make_member
 
 # --- Only current full members hold an office ---------------------------------
 
+
 @pytest.mark.parametrize("standing", [Standing.SUSPENDED, Standing.WITHDRAWN])
 def test_a_suspended_or_withdrawn_member_cannot_become_an_officer(posts, term, make_member, standing):
     member = make_member("Harare", standing=standing)
@@ -156,9 +157,7 @@ def test_a_suspended_or_withdrawn_member_cannot_become_an_officer(posts, term, m
     assert "not a current full member" in refused_by_database(**fields)
 
 
-def test_an_associate_member_without_a_vote_cannot_become_an_officer(
-    posts, term, make_member, associate_category
-):
+def test_an_associate_member_without_a_vote_cannot_become_an_officer(posts, term, make_member, associate_category):
     member = make_member("Mosman", category=associate_category)
     fields = office_fields(member, posts["vp"], term)
     assert "Only current full members may hold an office: Mosman is not one" in refused_by_clean(**fields)
@@ -197,9 +196,8 @@ def test_an_office_of_a_member_suspended_while_in_office_can_still_be_ended(post
 
 # --- No member holds the same post twice over overlapping dates --------------
 
-def test_the_same_member_cannot_hold_the_same_post_twice_over_overlapping_dates(
-    posts, term, make_member, appoint
-):
+
+def test_the_same_member_cannot_hold_the_same_post_twice_over_overlapping_dates(posts, term, make_member, appoint):
     abuja = make_member("Abuja")
     appoint(abuja, posts["member"], end_date=term.start_date + 100 * DAY, end_reason=EndReason.OTHER)
     overlapping = office_fields(abuja, posts["member"], term, start_date=term.start_date + 50 * DAY)
@@ -221,6 +219,7 @@ def test_the_same_member_may_hold_the_post_again_in_the_next_term(posts, term, p
 
 
 # --- Offices lie within their term; terms do not overlap --------------------
+
 
 def test_an_office_must_lie_within_its_term(posts, term, make_member):
     seoul = make_member("Seoul")
@@ -263,3 +262,53 @@ def test_nothing_is_half_saved_when_one_office_of_several_breaks_a_rule(posts, t
         Office.objects.create(**office_fields(seoul, posts["president"], term))
         Office.objects.create(**office_fields(almaty, posts["president"], term))
     assert not Office.objects.exists()
+
+
+# --- Officers sit on the Executive Committee ---------------------------------------
+
+OFFICER_OFF_EXCOM = (
+    "Officers sit on the Executive Committee: an officer's post belongs to it, not to the General Assembly."
+)
+
+
+def _ga_chair(ga, **fields):
+    fields = {"body": ga, "slug": "ga-chair", "label": "GA Chair", "role": PostRole.PRESIDENT, **fields}
+    return Post(**{"is_officer": True, **fields})
+
+
+def test_an_officers_post_on_another_body_is_refused_with_a_clear_message(ga, excom):
+    with pytest.raises(ValidationError) as caught:
+        _ga_chair(ga).full_clean()
+    assert caught.value.message_dict == {"is_officer": [OFFICER_OFF_EXCOM]}
+    _ga_chair(ga, is_officer=False).full_clean()
+    _ga_chair(excom).full_clean()
+
+
+def test_an_officers_post_on_another_body_is_refused_by_the_database(ga, posts):
+    with pytest.raises(IntegrityError, match="officers sit on the Executive Committee"), transaction.atomic():
+        Post.objects.create(body=ga, slug="ga-chair", label="GA Chair", role=PostRole.PRESIDENT, is_officer=True)
+    assert not Post.objects.filter(slug="ga-chair").exists()
+    with pytest.raises(IntegrityError, match="officers sit on the Executive Committee"), transaction.atomic():
+        Post.objects.filter(pk=posts["president"].pk).update(body=ga)
+    assert Post.objects.get(pk=posts["president"].pk).body.slug == "executive-committee"
+    ordinary = Post.objects.create(body=ga, slug="ga-seat", label="GA seat", role=PostRole.MEMBER)
+    with pytest.raises(IntegrityError, match="officers sit on the Executive Committee"), transaction.atomic():
+        Post.objects.filter(pk=ordinary.pk).update(is_officer=True)
+    assert not Post.objects.get(pk=ordinary.pk).is_officer
+
+
+def test_the_executive_committee_keeps_its_slug_while_officers_posts_belong_to_it(excom, posts):
+    excom.slug = "excom"
+    with pytest.raises(ValidationError) as caught:
+        excom.full_clean()
+    assert "Officers sit on the Executive Committee" in caught.value.message_dict["slug"][0]
+    with pytest.raises(IntegrityError, match="officers sit on the Executive Committee"), transaction.atomic():
+        Body.objects.filter(pk=excom.pk).update(slug="excom")
+    assert Body.objects.get(pk=excom.pk).slug == "executive-committee"
+
+
+def test_a_body_without_officers_posts_may_change_its_slug(excom, excom_member):
+    Body.objects.filter(pk=excom.pk).update(slug="excom", name="EXCOM")  # no officer's post holds it
+    excom.refresh_from_db()
+    excom.full_clean()
+    assert excom.slug == "excom"

@@ -13,8 +13,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from governance.models import Document, DocumentState, DocumentVisibility, Meeting
-from governance.models import Office, Post, PostRole
+from governance.models import Document, DocumentState, DocumentVisibility, Meeting, Office
 from members.models import Standing
 
 
@@ -33,21 +32,6 @@ def _media_and_cache(settings, tmp_path):
     cache.clear()  # rate-limit counters of an earlier test must not leak in
     yield
     cache.clear()
-
-
-@pytest.fixture
-def posts(excom):
-    def post(slug, label, role, is_officer=True, max_holders=1):
-        return Post.objects.get_or_create(
-            slug=slug,
-            defaults={"body": excom, "label": label, "role": role, "is_officer": is_officer, "max_holders": max_holders},
-        )[0]
-
-    return {
-        "president": post("president-city", "President City", PostRole.PRESIDENT),
-        "evp": post("executive-vice-president-city", "Executive Vice President City", PostRole.EXECUTIVE_VICE_PRESIDENT),
-        "member": post("excom-member-city", "EXCOM member city", PostRole.MEMBER, is_officer=False, max_holders=None),
-    }
 
 
 @pytest.fixture
@@ -115,9 +99,7 @@ def make_meeting(body, term, days_ahead=30, **fields):
     start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=days_ahead)
     fields.setdefault("venue", "City Hall, Seoul")
     fields.setdefault("time_zone", "Asia/Seoul")
-    return Meeting.objects.create(
-        body=body, term=term, start=start, end=start + datetime.timedelta(hours=6), **fields
-    )
+    return Meeting.objects.create(body=body, term=term, start=start, end=start + datetime.timedelta(hours=6), **fields)
 
 
 def add_documents(meeting):
@@ -125,7 +107,10 @@ def add_documents(meeting):
     documents = {}
     for visibility in DocumentVisibility.values:
         document = Document(
-            meeting=meeting, kind="working_paper", title=f"{visibility} paper", visibility=visibility,
+            meeting=meeting,
+            kind="working_paper",
+            title=f"{visibility} paper",
+            visibility=visibility,
             state=DocumentState.FINAL,
         )
         document.file.save(f"{visibility}.pdf", ContentFile(tiny_pdf(visibility)), save=True)

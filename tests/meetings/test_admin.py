@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import Document, Invitation, Meeting, MeetingStatus, Registration
+from tests.admin_forms import add_inline_row, change_page_data
 from tests.meetings.conftest import make_meeting, tiny_pdf
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +22,16 @@ def _bulk_meetings(count, ga, term, host):
     starts = [now + datetime.timedelta(days=(i - count // 2) * 3) for i in range(count)]  # half past, half to come
     meetings = Meeting.objects.bulk_create(
         [
-            Meeting(body=ga, term=term, slug=f"bulk-{i}-{count}", start=start, end=start + datetime.timedelta(hours=2),
-                    venue=f"Hall {i}", host=host, time_zone="Europe/Paris")
+            Meeting(
+                body=ga,
+                term=term,
+                slug=f"bulk-{i}-{count}",
+                start=start,
+                end=start + datetime.timedelta(hours=2),
+                venue=f"Hall {i}",
+                host=host,
+                time_zone="Europe/Paris",
+            )
             for i, start in enumerate(starts)
         ]
     )
@@ -42,7 +52,12 @@ def _queries(client, url):
 
 @pytest.mark.parametrize(
     "url_name",
-    ["admin:governance_meeting_changelist", "admin:governance_document_changelist", "meetings:list", "member_home:index"],
+    [
+        "admin:governance_meeting_changelist",
+        "admin:governance_document_changelist",
+        "meetings:list",
+        "member_home:index",
+    ],
 )
 def test_lists_take_as_many_queries_for_1000_meetings_as_for_10(staff_client, ga, term, paris, url_name):
     url = reverse(url_name)
@@ -66,10 +81,19 @@ def test_times_are_entered_in_the_meetings_time_zone(staff_client, ga, term):
     response = staff_client.post(
         reverse("admin:governance_meeting_add"),
         {
-            "body": ga.pk, "term": term.pk, "kind": "regular", "title": "GA in Paris", "slug": "",
-            "start_0": (term.start_date + datetime.timedelta(days=10)).isoformat(), "start_1": "09:00",
-            "end_0": (term.start_date + datetime.timedelta(days=10)).isoformat(), "end_1": "17:00",
-            "time_zone": "Europe/Paris", "venue": "Hôtel de Ville, Paris", "host": "", "status_note": "",
+            "body": ga.pk,
+            "term": term.pk,
+            "kind": "regular",
+            "title": "GA in Paris",
+            "slug": "",
+            "start_0": (term.start_date + datetime.timedelta(days=10)).isoformat(),
+            "start_1": "09:00",
+            "end_0": (term.start_date + datetime.timedelta(days=10)).isoformat(),
+            "end_1": "17:00",
+            "time_zone": "Europe/Paris",
+            "venue": "Hôtel de Ville, Paris",
+            "host": "",
+            "status_note": "",
             **_empty_inlines(),
         },
     )
@@ -82,8 +106,18 @@ def test_times_are_entered_in_the_meetings_time_zone(staff_client, ga, term):
 def test_an_unknown_time_zone_is_a_clear_error(staff_client, ga, term):
     response = staff_client.post(
         reverse("admin:governance_meeting_add"),
-        {"body": ga.pk, "term": term.pk, "kind": "regular", "start_0": "2026-05-01", "start_1": "09:00",
-         "end_0": "2026-05-01", "end_1": "10:00", "time_zone": "Mars/Olympus_Mons", "venue": "X", **_empty_inlines()},
+        {
+            "body": ga.pk,
+            "term": term.pk,
+            "kind": "regular",
+            "start_0": "2026-05-01",
+            "start_1": "09:00",
+            "end_0": "2026-05-01",
+            "end_1": "10:00",
+            "time_zone": "Mars/Olympus_Mons",
+            "venue": "X",
+            **_empty_inlines(),
+        },
     )
     assert response.status_code == 200
     assert "is not a known time zone" in response.content.decode()
@@ -93,8 +127,14 @@ def test_an_unknown_time_zone_is_a_clear_error(staff_client, ga, term):
 def _empty_inlines():
     data = {}
     for prefix in ("agenda_items", "documents", "invitations", "registrations", "attendances", "resolutions"):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0",
-                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
     return data
 
 
@@ -162,3 +202,66 @@ def _ooxml(part):
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr(part, "<x/>")
     return buffer.getvalue()
+
+
+# --- Only a full member names a voting delegate ---------------------------------
+
+
+def test_a_non_voting_members_voting_delegate_is_refused_on_the_meeting_page(staff_client, ga_meeting, partner, paris):
+    url = reverse("admin:governance_meeting_change", args=[ga_meeting.pk])
+    page = change_page_data(staff_client.get(url))
+
+    def post_row(organisation):
+        data = add_inline_row(
+            page,
+            "registrations",
+            organisation=str(organisation.pk),
+            name="Delegate",
+            email="delegate@example.org",
+            is_voting_delegate="on",
+        )
+        return staff_client.post(url, data)
+
+    response = post_row(partner)
+    assert response.status_code == 200
+    assert "Smart Partner Ltd is not a full member: its delegates attend without a vote." in response.content.decode()
+    assert not Registration.objects.exists()
+
+    # The same row for a full member is saved: only the rule refused the first.
+    assert post_row(paris).status_code == 302
+    assert Registration.objects.get().organisation == paris
+
+
+def test_only_a_full_member_names_a_voting_delegate_in_the_model(ga_meeting, partner, paris):
+    def registration(organisation, is_voting_delegate=True):
+        return Registration(
+            meeting=ga_meeting,
+            organisation=organisation,
+            name="D",
+            email="d@example.org",
+            is_voting_delegate=is_voting_delegate,
+        )
+
+    with pytest.raises(ValidationError) as error:
+        registration(partner).full_clean()
+    assert error.value.message_dict == {
+        "is_voting_delegate": ["Smart Partner Ltd is not a full member: its delegates attend without a vote."]
+    }
+    registration(partner, is_voting_delegate=False).full_clean()
+    registration(paris).full_clean()
+
+
+def test_a_voting_delegate_stays_on_record_after_the_member_loses_its_vote(ga_meeting, paris, associate_category):
+    registration = Registration.objects.create(
+        meeting=ga_meeting, organisation=paris, name="D", email="d@example.org", is_voting_delegate=True
+    )
+    paris.membership.category = associate_category
+    paris.membership.save()
+    registration = Registration.objects.get(pk=registration.pk)
+    registration.name = "D. Delegate"
+    registration.full_clean()  # the record of who voted is kept, and still edited
+    registration.is_voting_delegate = False
+    registration.save()
+    registration.is_voting_delegate = True
+    with pytest.raises(ValidationError, match="not a full member"):
+        registration.full_clean()  # but it is not named anew

@@ -41,7 +41,9 @@ def test_the_uid_stays_and_the_sequence_rises_on_each_change_of_time_place_or_st
     meeting_services.change_meeting(ga_meeting.pk, None, venue="Another hall")
     meeting_services.change_meeting(ga_meeting.pk, None, title="Renamed")  # not a change of time or place
     meeting_services.change_meeting(
-        ga_meeting.pk, None, start=ga_meeting.start + datetime.timedelta(hours=1),
+        ga_meeting.pk,
+        None,
+        start=ga_meeting.start + datetime.timedelta(hours=1),
         end=ga_meeting.end + datetime.timedelta(hours=1),
     )
     meeting_services.convene_meeting(ga_meeting.pk, None)

@@ -10,8 +10,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from governance.services.invitations import invite_contact
 from governance.notifications.models import Delivery, DeliveryStatus
+from governance.services.invitations import invite_contact
 from members.models import Contact, User
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,9 @@ def test_logins_are_rate_limited_in_the_redis_cache(client, paris_user):
     for _attempt in range(5):
         response = client.post(reverse("account_login"), {"login": paris_user.email, "password": "wrong"})
         assert response.status_code == 200
-    response = client.post(reverse("account_login"), {"login": paris_user.email, "password": "correct horse battery staple"})
+    response = client.post(
+        reverse("account_login"), {"login": paris_user.email, "password": "correct horse battery staple"}
+    )
     assert response.status_code in (200, 429)
     assert "_auth_user_id" not in client.session
     assert "Too many failed login attempts" in response.content.decode()

@@ -8,13 +8,15 @@ from django.urls import reverse
 from icalendar import Calendar
 from PIL import Image
 
-from governance.services import meetings as meeting_services
 from governance.models import CalendarFeed
+from governance.services import meetings as meeting_services
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_member_sees_their_organisation_its_meetings_and_registrations(client, paris_user, paris, ga_meeting, excom_meeting):
+def test_a_member_sees_their_organisation_its_meetings_and_registrations(
+    client, paris_user, paris, ga_meeting, excom_meeting
+):
     meeting_services.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "Anne Delegate", "anne@paris.fr")
     client.force_login(paris_user)
     content = client.get(reverse("member_home:index")).content.decode()
@@ -32,7 +34,7 @@ def test_a_login_without_an_organisation_is_told_so(client, outsider, ga_meeting
 def _feed_url(response):
     content = response.content.decode()
     start = content.index("/calendar/")
-    return content[start:content.index('"', start)]
+    return content[start : content.index('"', start)]
 
 
 def test_the_private_feed_lists_the_users_meetings_until_it_is_reset_or_turned_off(
@@ -74,8 +76,15 @@ def _png():
 def test_a_representative_updates_the_public_profile_and_the_history_names_them(client, paris_user, paris):
     client.force_login(paris_user)
     url = reverse("member_home:edit_profile", args=[paris.slug])
-    response = client.post(url, {"name": "Lutetia", "description": "Ville de Paris.", "website": "paris.fr",
-                                 "logo": SimpleUploadedFile("logo.png", _png(), "image/png")})
+    response = client.post(
+        url,
+        {
+            "name": "Lutetia",
+            "description": "Ville de Paris.",
+            "website": "paris.fr",
+            "logo": SimpleUploadedFile("logo.png", _png(), "image/png"),
+        },
+    )
     assert response.status_code == 302
     paris.refresh_from_db()
     assert (paris.name, paris.description, paris.website) == ("Paris", "Ville de Paris.", "https://paris.fr")

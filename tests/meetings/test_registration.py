@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.services import meetings as meeting_services
 from governance.models import MeetingStatus, Registration
+from governance.services import meetings as meeting_services
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,10 @@ def test_a_representative_registers_a_delegate_of_their_organisation(client, par
     assert response.status_code == 302
     registration = Registration.objects.get()
     assert (registration.organisation, registration.is_voting_delegate, registration.registered_by) == (
-        paris, True, paris_user)
+        paris,
+        True,
+        paris_user,
+    )
     assert "Anne Delegate" in client.get(ga_meeting.get_absolute_url()).content.decode()
 
 
@@ -101,7 +104,12 @@ def test_someone_else_cannot_remove_a_registration(client, seoul_user, paris_use
 
 @pytest.mark.parametrize(
     "data",
-    [{}, {"name": "", "email": "not-an-address"}, {"name": "x" * 500, "email": "a@b.org"}, {"name": "A", "email": "a@" + "b" * 300 + ".org"}],
+    [
+        {},
+        {"name": "", "email": "not-an-address"},
+        {"name": "x" * 500, "email": "a@b.org"},
+        {"name": "A", "email": "a@" + "b" * 300 + ".org"},
+    ],
 )
 def test_bad_input_is_answered_with_the_form_and_its_errors(client, paris_user, paris, ga_meeting, data):
     client.force_login(paris_user)

@@ -20,8 +20,13 @@ CHANGELISTS = [
 def _bulk_members(count, category, start=0):
     organisations = Organisation.objects.bulk_create(
         [
-            Organisation(name=f"Bulk City {i}", slug=f"bulk-city-{i}", country="DE", kind="local_government",
-                         search_text=f"bulk city {i}")
+            Organisation(
+                name=f"Bulk City {i}",
+                slug=f"bulk-city-{i}",
+                country="DE",
+                kind="local_government",
+                search_text=f"bulk city {i}",
+            )
             for i in range(start, start + count)
         ]
     )
@@ -86,13 +91,26 @@ def test_the_secretariat_can_suspend_a_membership_from_the_change_page(staff_cli
     organisation = make_member("Paris")
     url = reverse("admin:members_organisation_change", args=[organisation.pk])
     data = {
-        "name": "Paris", "slug": "paris", "kind": "local_government", "country": "FR", "website": "",
-        "description": "", "latitude": "48.85", "longitude": "2.35",
-        "membership-TOTAL_FORMS": "1", "membership-INITIAL_FORMS": "1", "membership-MIN_NUM_FORMS": "0",
-        "membership-MAX_NUM_FORMS": "1", "membership-0-id": organisation.membership.pk,
-        "membership-0-organisation": organisation.pk, "membership-0-category": organisation.membership.category_id,
-        "membership-0-standing": "suspended", "membership-0-standing_reason": "",
-        "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0", "contacts-MIN_NUM_FORMS": "0",
+        "name": "Paris",
+        "slug": "paris",
+        "kind": "local_government",
+        "country": "FR",
+        "website": "",
+        "description": "",
+        "latitude": "48.85",
+        "longitude": "2.35",
+        "membership-TOTAL_FORMS": "1",
+        "membership-INITIAL_FORMS": "1",
+        "membership-MIN_NUM_FORMS": "0",
+        "membership-MAX_NUM_FORMS": "1",
+        "membership-0-id": organisation.membership.pk,
+        "membership-0-organisation": organisation.pk,
+        "membership-0-category": organisation.membership.category_id,
+        "membership-0-standing": "suspended",
+        "membership-0-standing_reason": "",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-MIN_NUM_FORMS": "0",
         "contacts-MAX_NUM_FORMS": "1000",
     }
     response = staff_client.post(url, data)
@@ -113,7 +131,10 @@ def test_the_admin_refuses_people_who_are_not_staff(client, make_user):
     assert response.status_code == 302
 
 
-IMPORT_HEADER = "slug,name,kind,country,website,description,latitude,longitude,is_founding_member,category,joined_on,start_date,end_date\n"
+IMPORT_HEADER = (
+    "slug,name,kind,country,website,description,latitude,longitude,is_founding_member,category,"
+    "joined_on,start_date,end_date\n"
+)
 
 
 def _import(client, content):
@@ -171,12 +192,30 @@ def test_an_import_refuses_a_category_of_another_kind(staff_client, full_categor
     assert not Organisation.objects.exists()
 
 
+def test_an_import_checks_each_row_by_the_memberships_own_rules(staff_client, full_category):
+    """The rows are checked by Membership.clean(), not by rules restated for the import."""
+    MembershipCategory.objects.create(slug="industry-member", name="Industry Member", kind="provider")
+    content = IMPORT_HEADER + (
+        "almaty,Almaty,local_government,KZ,,,,,0,full-member,,2020-05-01,2020-04-30\n"
+        "acme,Acme,local_government,KR,,,,,0,industry-member,,,\n"
+        "seoul,Seoul,local_government,KR,,,,,0,full-member,,2020-05-01,2020-05-01\n"
+    )
+    html = _import(staff_client, content).content.decode()
+    assert "The end date cannot be before the start date." in html
+    assert "Industry Member is not for organisations of kind “Local government”." in html
+    assert 'name="import_file_name"' not in html
+    assert not Organisation.objects.exists()
+
+
 def test_the_admin_export_has_the_members_with_their_category(staff_client, make_member):
     make_member("São Paulo", country="BR")
     response = staff_client.post(
         reverse("admin:members_organisation_export"),
-        {"format": "0", "resource": "0", **{f"organisationresource_{f}": "on" for f in (
-            "slug", "name", "kind", "country", "category")}},
+        {
+            "format": "0",
+            "resource": "0",
+            **{f"organisationresource_{f}": "on" for f in ("slug", "name", "kind", "country", "category")},
+        },
     )
     assert response.status_code == 200
     body = response.content.decode("utf-8")

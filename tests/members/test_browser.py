@@ -44,7 +44,10 @@ def test_the_map_marker_opens_a_link_to_the_profile(page, live_server, members):
 
 def test_the_page_runs_with_no_csp_violation(page, live_server, members):
     violations = []
-    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     page.goto(f"{live_server.url}/members/")
     page.wait_for_selector(".leaflet-marker-icon")
     assert violations == []

@@ -123,7 +123,7 @@ def test_the_profile_shows_public_fields_and_no_contact_data(client, members, ma
     response = client.get(members["seoul"].get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Seoul" in html and "Republic of Korea" in html or "South Korea" in html
+    assert "Seoul" in html and "South Korea" in html  # the country by its common name
     assert "Kim Focal" not in html and "kim.focal@seoul.go.kr" not in html and "+82 2 0000" not in html
 
 
@@ -132,9 +132,7 @@ def test_an_unknown_profile_is_a_404(client, members):
 
 
 @pytest.mark.parametrize("url", [URL, reverse("members:export_csv"), reverse("members:export_json")])
-def test_the_query_count_does_not_grow_with_the_number_of_members(
-    client, make_member, django_assert_num_queries, url
-):
+def test_the_query_count_does_not_grow_with_the_number_of_members(client, make_member, django_assert_num_queries, url):
     def count_queries():
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
@@ -147,8 +145,18 @@ def test_the_query_count_does_not_grow_with_the_number_of_members(
         make_member(country="FR")
     small = count_queries()
     Organisation.objects.bulk_create(
-        [Organisation(name=f"Bulk {i}", slug=f"bulk-{i}", country="DE", kind="local_government", latitude=50,
-                      longitude=8, search_text=f"bulk {i}") for i in range(990)]
+        [
+            Organisation(
+                name=f"Bulk {i}",
+                slug=f"bulk-{i}",
+                country="DE",
+                kind="local_government",
+                latitude=50,
+                longitude=8,
+                search_text=f"bulk {i}",
+            )
+            for i in range(990)
+        ]
     )
     from members.models import Membership, MembershipCategory
 

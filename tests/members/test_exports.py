@@ -15,13 +15,19 @@ JSON_URL = reverse("members:export_json")
 
 @pytest.fixture
 def members(make_member, make_contact, industry_category):
-    sao_paulo = make_member("São Paulo", country="BR", is_founding_member=True, website="https://www.prefeitura.sp.gov.br")
+    sao_paulo = make_member(
+        "São Paulo", country="BR", is_founding_member=True, website="https://www.prefeitura.sp.gov.br"
+    )
     seoul = make_member("Seoul", country="KR", is_founding_member=True)
     vendor = make_member("Smart Vendor", country="KR", kind="provider", category=industry_category)
     withdrawn = make_member("Gone City", country="FR", standing=Standing.WITHDRAWN)
     for organisation in (sao_paulo, seoul, vendor, withdrawn):
-        make_contact(organisation, name=f"Private {organisation.name}", email=f"secret@{organisation.slug}.example",
-                     phone="+00 123 456")
+        make_contact(
+            organisation,
+            name=f"Private {organisation.name}",
+            email=f"secret@{organisation.slug}.example",
+            phone="+00 123 456",
+        )
     return {"sao_paulo": sao_paulo, "seoul": seoul, "vendor": vendor, "withdrawn": withdrawn}
 
 

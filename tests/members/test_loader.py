@@ -7,7 +7,16 @@ from members.models import Membership, Organisation
 pytestmark = pytest.mark.django_db
 
 NON_FOUNDING_EXCOM = {
-    "Almaty", "Abuja", "Cuenca", "Hebron", "Kampala", "Makati", "Maputo", "Ramgram", "Seberang Perai", "Wellington",
+    "Almaty",
+    "Abuja",
+    "Cuenca",
+    "Hebron",
+    "Kampala",
+    "Makati",
+    "Maputo",
+    "Ramgram",
+    "Seberang Perai",
+    "Wellington",
 }
 
 

@@ -58,6 +58,38 @@ def test_the_status_is_derived_from_dates_and_overrides_in_python_and_in_sql(mak
     )
 
 
+# Every combination of override, start and end (empty, the day before, the
+# day itself, the day after) read on three days around them: the SQL forms
+# (with_status, with_status_value, current) must give what Python gives.
+ANCHOR = datetime.date(2030, 6, 15)
+OFFSETS = [None, -1, 0, 1]
+
+
+def _day(offset):
+    return None if offset is None else ANCHOR + offset * DAY
+
+
+@pytest.mark.parametrize("on", [-1, 0, 1], ids=lambda on: f"on{on:+d}")
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(start, end) for start in OFFSETS for end in OFFSETS if start is None or end is None or end >= start],
+    ids=lambda offset: "none" if offset is None else f"{offset:+d}",
+)
+@pytest.mark.parametrize("standing", list(Standing), ids=lambda standing: standing.value or "normal")
+def test_the_status_is_the_same_in_python_and_in_every_sql_form(make_member, standing, start, end, on):
+    membership = make_member(standing=standing, start_date=_day(start), end_date=_day(end)).membership
+    on = _day(on)
+    membership.refresh_from_db()
+    status = membership.status_on(on)
+    memberships = Membership.objects.filter(pk=membership.pk)
+    assert memberships.with_status(on).get().status_value == status
+    assert [value for value in MembershipStatus if memberships.with_status_value(value, on).exists()] == [status]
+    assert memberships.current(on).exists() == (status == MembershipStatus.CURRENT) == membership.is_current(on)
+    assert Organisation.objects.current_members(on).filter(pk=membership.organisation_id).exists() == (
+        status == MembershipStatus.CURRENT
+    )
+
+
 def test_the_status_follows_the_calendar_without_any_job(make_member, today):
     membership = make_member(start_date=today - 10 * DAY, end_date=today + 10 * DAY).membership
     assert membership.status_on(today) == MembershipStatus.CURRENT

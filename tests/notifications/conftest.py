@@ -171,8 +171,19 @@ class RedisServer:
 
     def start(self):
         self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--daemonize", "no"],
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
             stdout=self.log.open("ab"),
             stderr=subprocess.STDOUT,
         )
@@ -302,8 +313,18 @@ def start_worker(celery_env, tmp_path):
         name = f"notify-{uuid.uuid4().hex[:8]}@%h"
         log = tmp_path / f"worker-{len(started)}.log"
         worker = CeleryProcess(
-            ["worker", "-l", "INFO", "-c", str(concurrency), "-n", name, "--without-gossip", "--without-mingle",
-             "--without-heartbeat"],
+            [
+                "worker",
+                "-l",
+                "INFO",
+                "-c",
+                str(concurrency),
+                "-n",
+                name,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
             env,
             log,
         )
@@ -323,7 +344,15 @@ def start_beat(celery_env, tmp_path):
     def start(broker_url):
         env = {**celery_env, "CELERY_BROKER_URL": broker_url}
         beat = CeleryProcess(
-            ["beat", "-l", "INFO", "-s", str(tmp_path / f"beat-schedule-{len(started)}"), "--pidfile", str(tmp_path / f"beat-{len(started)}.pid")],
+            [
+                "beat",
+                "-l",
+                "INFO",
+                "-s",
+                str(tmp_path / f"beat-schedule-{len(started)}"),
+                "--pidfile",
+                str(tmp_path / f"beat-{len(started)}.pid"),
+            ],
             env,
             tmp_path / f"beat-{len(started)}.log",
         )
@@ -381,8 +410,9 @@ def cast(make_member, make_contact, excom, term, associate_category):
 
     people = {
         "seoul_focal": make_contact(seoul, email="focal@seoul.example", language="ko"),
-        "seoul_delegate": make_contact(seoul, role=ContactRoleType.GA_DELEGATE, email="delegate@seoul.example",
-                                       language="fr"),
+        "seoul_delegate": make_contact(
+            seoul, role=ContactRoleType.GA_DELEGATE, email="delegate@seoul.example", language="fr"
+        ),
         "seoul_technical": make_contact(seoul, role=ContactRoleType.TECHNICAL, email="tech@seoul.example"),
         "paris_focal": make_contact(paris, email="focal@paris.example", language="fr"),
         "paris_former": make_contact(paris, email="former@paris.example"),
@@ -394,7 +424,10 @@ def cast(make_member, make_contact, excom, term, associate_category):
 
 
 GA_RECIPIENTS = {
-    "focal@seoul.example", "delegate@seoul.example", "focal@paris.example", "focal@partner.example",
+    "focal@seoul.example",
+    "delegate@seoul.example",
+    "focal@paris.example",
+    "focal@partner.example",
 }
 EXCOM_RECIPIENTS = {"focal@seoul.example", "delegate@seoul.example"}
 

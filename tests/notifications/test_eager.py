@@ -16,7 +16,9 @@ def test_a_notice_is_sent_on_commit_in_process(eager, make_recipients, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
             notification = notify(
-                NotificationKind.ANNOUNCEMENT, contacts[0].organisation, contacts,
+                NotificationKind.ANNOUNCEMENT,
+                contacts[0].organisation,
+                contacts,
                 payload={"title": "Welcome", "text": "Hello"},
             )
             assert mail.outbox == []  # not before commit

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.notices import MeetingNotice
-from governance.services import meetings as meeting_services
 from governance.models import Meeting, MeetingStatus
-from governance.notifications.models import Delivery, DeliveryStatus, Notification, NotificationKind
+from governance.notices import MeetingNotice
+from governance.notifications.models import Delivery, DeliveryStatus, Notification
+from governance.services import meetings as meeting_services
 from tests.notifications.conftest import EXCOM_RECIPIENTS, GA_RECIPIENTS, wait_for
 from tests.notifications.test_worker import WORKER_SETTINGS
 
@@ -60,8 +60,12 @@ def test_an_excom_notice_reaches_only_the_excom_members_contacts(
 
     wait_for(nothing_left, timeout=30, message="the notices to go out")
     assert sorted(smtp.recipients()) == sorted([*EXCOM_RECIPIENTS, *EXCOM_RECIPIENTS])  # convened, cancelled
-    methods = {p.get_param("method") for m in smtp.messages_to("focal@seoul.example") for p in m.walk()
-               if p.get_content_type() == "text/calendar"}
+    methods = {
+        p.get_param("method")
+        for m in smtp.messages_to("focal@seoul.example")
+        for p in m.walk()
+        if p.get_content_type() == "text/calendar"
+    }
     assert methods == {"REQUEST", "CANCEL"}
 
 

@@ -10,14 +10,14 @@ from django.core import mail
 from django.db import transaction
 from icalendar import Calendar
 
-from governance.notices import MeetingNotice
-from governance.services import meetings as meeting_services
 from governance.models import AgendaItem, Document, DocumentKind, DocumentState, DocumentVisibility
+from governance.notices import MeetingNotice, documents_published
 from governance.notifications import services
 from governance.notifications.emails import build_message
-from governance.notices import documents_published
-from governance.notifications.models import Delivery, Notification, NotificationKind
+from governance.notifications.models import Delivery, Notification
 from governance.notifications.services import send_batch
+from governance.services import meetings as meeting_services
+from tests.admin_forms import change_page_data
 from tests.notifications.conftest import EXCOM_RECIPIENTS, GA_RECIPIENTS
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +70,9 @@ def test_an_excom_notice_goes_only_to_excom_members(cast, excom, make_meeting, s
     assert recipients_of(last_notice(MeetingNotice.CONVENED)) == EXCOM_RECIPIENTS
 
 
-def test_a_convening_rolled_back_records_nothing(cast, ga, make_meeting, staff_user, no_broker,
-                                                 django_capture_on_commit_callbacks):
+def test_a_convening_rolled_back_records_nothing(
+    cast, ga, make_meeting, staff_user, no_broker, django_capture_on_commit_callbacks
+):
     meeting = make_meeting(ga)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -121,8 +122,12 @@ def test_a_change_of_time_sends_the_updated_ics_with_a_higher_sequence(cast, ga,
     meeting = make_meeting(ga)
     meeting_services.convene_meeting(meeting.pk, staff_user.pk)
 
-    meeting_services.change_meeting(meeting.pk, staff_user.pk, start=meeting.start + datetime.timedelta(hours=2),
-                                     end=meeting.end + datetime.timedelta(hours=2))
+    meeting_services.change_meeting(
+        meeting.pk,
+        staff_user.pk,
+        start=meeting.start + datetime.timedelta(hours=2),
+        end=meeting.end + datetime.timedelta(hours=2),
+    )
 
     notification = last_notice(MeetingNotice.CHANGED)
     assert recipients_of(notification) == GA_RECIPIENTS
@@ -211,7 +216,9 @@ def test_documents_published_go_to_those_who_may_read_them(cast, ga, make_meetin
     assert notice_to("focal@partner.example").payload["documents"] == [paper.pk]
     assert sorted(notice_to("focal@paris.example").payload["documents"]) == sorted([paper.pk, budget.pk])
     # The non-voting partner sees the paper, not the budget for voting members.
-    partner_text = rendered(notice_to("focal@partner.example"), "focal@partner.example").get_body(("plain",)).get_content()
+    partner_text = (
+        rendered(notice_to("focal@partner.example"), "focal@partner.example").get_body(("plain",)).get_content()
+    )
     paris_text = rendered(notice_to("focal@paris.example"), "focal@paris.example").get_body(("plain",)).get_content()
     assert "Strategy paper" in partner_text and "Draft budget" not in partner_text
     assert "Strategy paper" in paris_text and "Draft budget" in paris_text
@@ -258,9 +265,7 @@ def _publish_in_admin(client, document):
     assert response.status_code == 302, response.context["adminform"].form.errors
 
 
-def test_making_a_document_final_in_the_admin_tells_those_who_may_read_it(
-    cast, ga, make_meeting, staff_user, client
-):
+def test_making_a_document_final_in_the_admin_tells_those_who_may_read_it(cast, ga, make_meeting, staff_user, client):
     client.force_login(staff_user)
     meeting = make_meeting(ga)
     meeting_services.convene_meeting(meeting.pk, staff_user.pk)
@@ -289,46 +294,6 @@ def test_documents_of_a_meeting_not_yet_convened_wait_for_the_convening_notice(
     assert not Notification.objects.filter(kind=MeetingNotice.DOCUMENTS_PUBLISHED).exists()
 
 
-def _change_page_data(response):
-    """POST data that resubmits an admin change page as a browser would."""
-    from html.parser import HTMLParser
-
-    class Form(HTMLParser):
-        data, select, textarea = {}, None, None
-
-        def handle_starttag(self, tag, attrs):
-            attrs = dict(attrs)
-            name = attrs.get("name")
-            if tag == "input" and name and attrs.get("type") not in ("file", "submit", "button"):
-                if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
-                    return
-                default = "on" if attrs.get("type") in ("checkbox", "radio") else ""
-                self.data[name] = attrs.get("value") or default
-            elif tag == "select" and name:
-                self.select = name
-                self.data.setdefault(name, "")
-            elif tag == "option" and self.select and "selected" in attrs:
-                self.data[self.select] = attrs.get("value", "")
-            elif tag == "textarea" and name:
-                self.textarea = name
-                self.data[name] = ""
-
-        def handle_endtag(self, tag):
-            if tag == "select":
-                self.select = None
-            elif tag == "textarea":
-                self.textarea = None
-
-        def handle_data(self, text):
-            if self.textarea:
-                self.data[self.textarea] += text.lstrip("\n") if not self.data[self.textarea] else text
-
-    parser = Form()
-    parser.data = {}
-    parser.feed(response.content.decode())
-    return {key: value for key, value in parser.data.items() if "__prefix__" not in key}
-
-
 def test_making_a_document_final_on_the_meeting_page_tells_the_members(cast, ga, make_meeting, staff_user, client):
     from django.urls import reverse
 
@@ -337,13 +302,72 @@ def test_making_a_document_final_on_the_meeting_page_tells_the_members(cast, ga,
     meeting_services.convene_meeting(meeting.pk, staff_user.pk)
     document = _draft(meeting)
     url = reverse("admin:governance_meeting_change", args=[meeting.pk])
-    data = _change_page_data(client.get(url))
-    prefix = next(key[: -len("-id")] for key, value in data.items() if key.endswith("-id") and value == str(document.pk))
+    data = change_page_data(client.get(url))
+    prefix = next(
+        key[: -len("-id")] for key, value in data.items() if key.endswith("-id") and value == str(document.pk)
+    )
     data[f"{prefix}-state"] = DocumentState.FINAL
     response = client.post(url, data)
     assert response.status_code == 302, [response.context["adminform"].form.errors] + [
-        inline.formset.errors for inline in response.context["inline_admin_formsets"]]
+        inline.formset.errors for inline in response.context["inline_admin_formsets"]
+    ]
     document.refresh_from_db()
     assert document.state == DocumentState.FINAL
     notification = last_notice(MeetingNotice.DOCUMENTS_PUBLISHED)
     assert notification.payload["documents"] == [document.pk]
+
+
+def test_a_change_of_place_in_the_admin_goes_through_the_service_and_tells_the_members(
+    cast, ga, make_meeting, staff_user, client
+):
+    from django.urls import reverse
+
+    client.force_login(staff_user)
+    meeting = make_meeting(ga)
+    meeting_services.convene_meeting(meeting.pk, staff_user.pk)
+    url = reverse("admin:governance_meeting_change", args=[meeting.pk])
+    data = change_page_data(client.get(url))
+    data["venue"] = "Seoul City Hall"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.venue, meeting.sequence) == ("Seoul City Hall", 2)  # convened, then moved
+    notice = last_notice(MeetingNotice.CHANGED)
+    assert notice.payload["changed"] == ["venue"] and recipients_of(notice) == GA_RECIPIENTS
+
+
+def test_a_held_meeting_is_not_changed_in_the_admin_but_its_record_is_completed(
+    cast, ga, make_meeting, staff_user, client
+):
+    from django.urls import reverse
+
+    from governance.models import Attendance, Meeting, MeetingStatus
+
+    client.force_login(staff_user)
+    meeting = make_meeting(ga)
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.HELD)
+    url = reverse("admin:governance_meeting_change", args=[meeting.pk])
+    data = change_page_data(client.get(url))
+
+    changed = {**data, "venue": "Somewhere else"}
+    response = client.post(url, changed)
+    assert response.status_code == 200
+    assert "A meeting that was held or cancelled cannot be changed." in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.venue == "Hôtel de Ville, Paris"
+
+    # Its attendance is still recorded: the meeting's own fields stay as they were.
+    prefix = next(
+        key[: -len("-TOTAL_FORMS")] for key in data if key.startswith("attendances") and key.endswith("-TOTAL_FORMS")
+    )
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-0-organisation": str(cast["paris"].pk),
+            f"{prefix}-0-representative": "Anne Hidalgo",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert Attendance.objects.filter(meeting=meeting, organisation=cast["paris"]).exists()
+    assert not Notification.objects.filter(kind=MeetingNotice.CHANGED).exists()

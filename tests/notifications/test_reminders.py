@@ -8,11 +8,10 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from governance.notices import MeetingNotice
-from governance.services import meetings as meeting_services
+from governance.notices import MeetingNotice, send_due_reminders
 from governance.notifications import services
-from governance.notices import send_due_reminders
-from governance.notifications.models import Notification, NotificationKind
+from governance.notifications.models import Notification
+from governance.services import meetings as meeting_services
 from tests.notifications.conftest import EXCOM_RECIPIENTS, GA_RECIPIENTS
 
 pytestmark = pytest.mark.django_db
@@ -95,8 +94,7 @@ def test_a_meeting_moved_later_is_reminded_again_on_its_new_date(convened, staff
     old_start = convened.start
     assert run_at(old_start - 30 * DAY) == [30]
 
-    meeting_services.change_meeting(convened.pk, staff_user.pk, start=old_start + 14 * DAY,
-                                     end=convened.end + 14 * DAY)
+    meeting_services.change_meeting(convened.pk, staff_user.pk, start=old_start + 14 * DAY, end=convened.end + 14 * DAY)
     # In this story the change is made the day after the 30-day reminder.
     Notification.objects.filter(kind=MeetingNotice.CHANGED).update(created_at=old_start - 29 * DAY)
     new_start = old_start + 14 * DAY

@@ -9,8 +9,7 @@ from django.utils import timezone
 from governance.notifications import sending, services
 from governance.notifications.models import Delivery, DeliveryStatus, NotificationKind
 from governance.notifications.sending import MailServerUnavailable
-from governance.notifications.services import send_batch
-from governance.notifications.services import notify
+from governance.notifications.services import notify, send_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -130,9 +129,7 @@ def test_the_backoff_is_capped_below_the_visibility_timeout(settings):
     assert retry_countdown(20) == 1800
 
 
-def test_temporary_failures_end_as_failed_after_the_last_attempt(
-    settings, smtp_backend, make_recipients, no_dispatch
-):
+def test_temporary_failures_end_as_failed_after_the_last_attempt(settings, smtp_backend, make_recipients, no_dispatch):
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 2
     (contact,) = make_recipients(1)
     smtp_backend.answers[contact.email] = ["451 4.3.0 Try again later"] * 5

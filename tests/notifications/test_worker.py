@@ -96,7 +96,7 @@ def test_a_451_is_retried_and_delivered_once(broker, smtp, start_worker, make_re
 def test_a_550_fails_is_recorded_and_shown_in_the_admin(broker, smtp, start_worker, make_recipients, staff_client):
     contacts = make_recipients(3)
     unknown = contacts[2].email
-    smtp.refuse[unknown] = "550 5.1.1 <%s>: Recipient address rejected" % unknown
+    smtp.refuse[unknown] = f"550 5.1.1 <{unknown}>: Recipient address rejected"
     start_worker(broker)
 
     notification = announce(contacts)
@@ -158,8 +158,11 @@ def row_locks():
     stops at the moment it writes to one of them; released at will."""
     db = connection.settings_dict
     lock = psycopg2.connect(
-        dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None,
-        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432,
+        dbname=db["NAME"],
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
     )
 
     def hold(delivery_ids):
@@ -209,9 +212,7 @@ def test_a_worker_killed_between_the_servers_250_and_its_record_repeats_that_mes
     accepted = set(smtp.recipients())
     assert len(accepted) == 5 * processes
     worker.kill()
-    unrecorded = set(
-        notification.deliveries.filter(status=DeliveryStatus.SENDING).values_list("email", flat=True)
-    )
+    unrecorded = set(notification.deliveries.filter(status=DeliveryStatus.SENDING).values_list("email", flat=True))
     assert unrecorded <= accepted and len(unrecorded) == processes
     row_locks.release()
 

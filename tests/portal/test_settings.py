@@ -23,7 +23,9 @@ CONFIG_VARIABLES = {*PRODUCTION, "CSRF_TRUSTED_ORIGINS", "VAR_DIR", "MEDIA_ROOT"
 
 
 def run(code_or_args, env, tmp_path):
-    base = {key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES | {"DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    base = {
+        key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES | {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     base.update(env, VAR_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="wego_portal.settings")
     args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60)

@@ -15,14 +15,18 @@ from django.utils import timezone
 
 from governance.models import (
     AgendaItem,
+    Body,
+    BodySlug,
     Document,
     DocumentKind,
     DocumentState,
     DocumentVisibility,
     Meeting,
     MeetingStatus,
+    Office,
+    PostRole,
+    Term,
 )
-from governance.models import Body, BodySlug, Office, PostRole, Term
 from governance.services import meetings as meeting_services
 from members.models import (
     Contact,
@@ -70,9 +74,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError(
-                "seed_demo adds logins with a publicly known password, so it runs only with DEBUG on."
-            )
+            raise CommandError("seed_demo adds logins with a publicly known password, so it runs only with DEBUG on.")
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
         term = Term.objects.current().first()
         bodies = {body.slug: body for body in Body.objects.filter(slug__in=BodySlug.values)}
@@ -85,9 +87,11 @@ class Command(BaseCommand):
             self._meetings(term, bodies)
         if not Office.objects.current().filter(organisation=seoul, post__role=PostRole.PRESIDENT).exists():
             self.stderr.write("Note: Seoul holds no President City office yet; load_wego_data adds it.")
-        self.stdout.write(self.style.SUCCESS(
-            "Demo data ready: secretariat@, seoul@, paris@ and partner@example.org (password from DEMO_PASSWORD)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo data ready: secretariat@, seoul@, paris@ and partner@example.org (password from DEMO_PASSWORD)."
+            )
+        )
 
     def _user(self, email, password, name, **fields):
         user, _created = User.objects.get_or_create(email=email, defaults={"name": name, **fields})
@@ -95,9 +99,7 @@ class Command(BaseCommand):
             setattr(user, key, value)
         user.set_password(password)
         user.save()
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         return user
 
     def _contact(self, organisation, user, name):
@@ -122,34 +124,65 @@ class Command(BaseCommand):
         partner = Organisation.objects.filter(name=PARTNER_NAME).first()
         if partner is None:
             partner = Organisation.objects.create(
-                name=PARTNER_NAME, kind=OrganisationKind.PROVIDER, country="KR",
+                name=PARTNER_NAME,
+                kind=OrganisationKind.PROVIDER,
+                country="KR",
                 description="A smart tech solution provider, made up for the demo.",
             )
         Membership.objects.get_or_create(
             organisation=partner,
-            defaults={"category": MembershipCategory.objects.get(slug="industry-member"),
-                      "joined_on": datetime.date(2024, 1, 1)},
+            defaults={
+                "category": MembershipCategory.objects.get(slug="industry-member"),
+                "joined_on": datetime.date(2024, 1, 1),
+            },
         )
         self._contact(partner, self._user("partner@example.org", password, "Partner contact (demo)"), "Partner contact")
 
     def _meetings(self, term, bodies):
         now = timezone.now()
         plans = [
-            ("demo-general-assembly", bodies[BodySlug.GENERAL_ASSEMBLY], 45, "Asia/Almaty",
-             "Demo General Assembly", "Conference centre of the host city"),
-            ("demo-executive-committee", bodies[BodySlug.EXECUTIVE_COMMITTEE], 20, "Asia/Seoul",
-             "Demo Executive Committee meeting", "Seoul City Hall, Seoul"),
+            (
+                "demo-general-assembly",
+                bodies[BodySlug.GENERAL_ASSEMBLY],
+                45,
+                "Asia/Almaty",
+                "Demo General Assembly",
+                "Conference centre of the host city",
+            ),
+            (
+                "demo-executive-committee",
+                bodies[BodySlug.EXECUTIVE_COMMITTEE],
+                20,
+                "Asia/Seoul",
+                "Demo Executive Committee meeting",
+                "Seoul City Hall, Seoul",
+            ),
         ]
         for slug, body, days, zone, title, venue in plans:
             start = (now + datetime.timedelta(days=days)).replace(hour=1, minute=0, second=0, microsecond=0)
             start = min(start, datetime.datetime.combine(term.end_date, datetime.time(1), tzinfo=datetime.UTC))
             meeting, created = Meeting.objects.get_or_create(
                 slug=slug,
-                defaults={"body": body, "term": term, "title": title, "start": start,
-                          "end": start + datetime.timedelta(hours=7), "time_zone": zone, "venue": venue},
+                defaults={
+                    "body": body,
+                    "term": term,
+                    "title": title,
+                    "start": start,
+                    "end": start + datetime.timedelta(hours=7),
+                    "time_zone": zone,
+                    "venue": venue,
+                },
             )
-            for position, item in enumerate(["Opening and adoption of the agenda", "Report of the Secretary General",
-                                              "Work plan and budget", "Elections", "Closing"], start=1):
+            for position, item in enumerate(
+                [
+                    "Opening and adoption of the agenda",
+                    "Report of the Secretary General",
+                    "Work plan and budget",
+                    "Elections",
+                    "Closing",
+                ],
+                start=1,
+            ):
                 AgendaItem.objects.get_or_create(meeting=meeting, title=item, defaults={"position": position})
             documents = [
                 ("Invitation", DocumentKind.INVITATION, DocumentVisibility.PUBLIC, DocumentState.FINAL),
@@ -160,8 +193,9 @@ class Command(BaseCommand):
             for position, (name, kind, visibility, state) in enumerate(documents, start=1):
                 if meeting.documents.filter(title=name).exists():
                     continue
-                document = Document(meeting=meeting, title=name, kind=kind, visibility=visibility, state=state,
-                                    position=position)
+                document = Document(
+                    meeting=meeting, title=name, kind=kind, visibility=visibility, state=state, position=position
+                )
                 document.file.save(f"{kind}.pdf", ContentFile(make_pdf(f"{meeting} - {name}")), save=True)
             if body.slug == BodySlug.GENERAL_ASSEMBLY and meeting.status == MeetingStatus.PLANNED:
                 meeting_services.convene_meeting(meeting.pk, by_user_id=None)
