@@ -19,7 +19,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# Front-end packages (package.json): served as static files, or run by the
+# tests (the Nu HTML Checker). npm ci installs exactly what the lock file says.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 messages: install
 	cd $(CURDIR) && $(PY) manage.py compilemessages --ignore=.venv -v 0
