@@ -15,11 +15,11 @@ from email.utils import formataddr
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from icalendar import Calendar, vCalAddress, vText
 
+from members.mail import AutomatedEmail
 from members.models import ContactRoleType
 
 from . import kinds
@@ -48,7 +48,8 @@ def compose(name, delivery, context):
     subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
     text = render_to_string(f"emails/{name}-body.txt", context)
     html = render_to_string(f"emails/{name}-body.html", context)
-    message = EmailMultiAlternatives(
+    # Automated (Auto-Submitted), the subject encoded within RFC 2047's limits.
+    message = AutomatedEmail(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -57,7 +58,6 @@ def compose(name, delivery, context):
             # The same on every attempt, so a copy sent again after a worker
             # died mid-send is recognised as the same message.
             "Message-ID": f"<notice-{notification.pk}-{delivery.pk}@{_domain()}>",
-            "Auto-Submitted": "auto-generated",
             "X-Auto-Response-Suppress": "All",
         },
     )
