@@ -223,3 +223,12 @@ def test_health_json_is_one_parseable_document(client, settings):
     response = client.get("/health/", HTTP_AUTHORIZATION="Bearer t0ken-t0ken-t0ken")
     assert response["Content-Type"] == "application/json"
     assert set(json.loads(response.content)) == {"status", "time", "database", "cache", "broker", "outbox", "beat"}
+
+
+@pytest.mark.parametrize(
+    "language, heading",
+    [("fr", "Cette page n’existe pas"), ("es", "Esta página no existe"), ("ko", "이 페이지는 존재하지 않습니다")],
+)
+def test_the_error_pages_speak_the_visitors_language(client, language, heading):
+    html = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert heading in html
