@@ -27,6 +27,9 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed
 
+# The .mo files are committed (a checkout serves its translations as is);
+# compiling rewrites them byte for byte the same, so make run leaves the tree
+# clean (tests/portal/test_repository.py fails on a .mo older than its .po).
 messages: install
 	cd $(CURDIR) && $(PY) manage.py compilemessages --ignore=.venv -v 0
 

@@ -3,10 +3,15 @@
 Only what is public about a meeting goes in: its date, time zone, place,
 body and status, and a link back to its page. The UID never changes; the
 SEQUENCE is the meeting's, raised on every change of time, place or status.
+The ORGANIZER is the secretariat, which sends the notices: iTIP (RFC 5546)
+requires one in every published or e-mailed calendar.
 """
 
+from email.utils import parseaddr
+
+from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from .models import MeetingStatus
 
@@ -32,7 +37,15 @@ def _event(meeting, url, stamp):
     event.add("location", meeting.venue)
     event.add("status", ICAL_STATUS[meeting.status])
     event.add("url", url)
+    event.add("organizer", organizer())
     return event
+
+
+def organizer():
+    """The secretariat, as the ORGANIZER of every meeting."""
+    address = vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
+    address.params["cn"] = vText("WeGO Secretariat")
+    return address
 
 
 def calendar_of(meetings, absolute_url, name):

@@ -13,7 +13,6 @@ recorded, not when it is sent.
 
 import logging
 from datetime import timedelta
-from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -22,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext_lazy as _
-from icalendar import Calendar, vCalAddress, vText
+from icalendar import Calendar
 
 from members.models import Contact, ContactRole, ContactRoleType, User
 
@@ -74,20 +73,14 @@ def meeting_recipients(meeting):
 def invitation_ics(meeting, method):
     """The meeting's calendar entry as an iTIP message: REQUEST to add or
     update it, CANCEL to remove it. The event itself (UID, SEQUENCE, STATUS,
-    time zone, link) is governance.ics's; only the method and the organiser,
-    which calendar programs need to act on an invitation, are added."""
+    time zone, link, organiser) is governance.ics's; only the method is
+    changed here. The attendee differs for each recipient: the outbox adds it
+    to each e-mail's copy (``notifications.emails.calendar_part``), since this
+    attachment is recorded once for all."""
     calendar = Calendar.from_ical(ics.calendar_of([meeting], lambda path: settings.SITE_URL + path, str(meeting)))
     calendar.pop("METHOD", None)
     calendar.add("method", method)
-    organiser = vCalAddress(f"mailto:{_address(settings.DEFAULT_FROM_EMAIL)}")
-    organiser.params["cn"] = vText("WeGO Secretariat")
-    for event in calendar.walk("VEVENT"):
-        event["organizer"] = organiser
     return calendar.to_ical().decode()
-
-
-def _address(from_email):
-    return parseaddr(from_email)[1]
 
 
 def _meeting_notice(kind, meeting, by_user_id, method, payload=None):

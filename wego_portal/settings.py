@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "wego_portal.operations.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -295,10 +296,14 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# One JSON object per line on stdout (wego_portal/logs.py), web and Celery
+# alike, for the log collector: request errors (django.request), failed
+# deliveries (the outbox), failed tasks (wego_portal/celery.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "wego_portal.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
@@ -309,3 +314,11 @@ IMPORT_FORMATS = [CSV]
 EXPORT_FORMATS = [CSV, JSON]
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
+
+# --- Operations (wego_portal/operations.py) -----------------------------------
+# /health/ shows its details to staff and to whoever sends this token
+# (Authorization: Bearer …, or ?token=); unset, to staff only.
+HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
+CSRF_FAILURE_VIEW = "wego_portal.operations.csrf_failure"
+# Celery's workers log through LOGGING above (JSON) rather than their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

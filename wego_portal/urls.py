@@ -8,7 +8,7 @@ from django.urls import include, path, re_path
 
 from governance.views import meetings as meeting_views
 
-from . import views
+from . import operations, views
 
 # Staff sign in through allauth's protected, rate-limited login, never through
 # a second, unthrottled form.
@@ -27,4 +27,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("health/", operations.health, name="health"),
+    path("favicon.ico", operations.favicon, name="favicon"),
 ]
+
+handler400 = operations.bad_request
+handler403 = operations.permission_denied
+handler404 = operations.page_not_found
+handler500 = operations.server_error

@@ -15,10 +15,11 @@ from email.utils import formataddr
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from icalendar import Calendar, vCalAddress, vText
 
+from members.mail import AutomatedEmail
 from members.models import ContactRoleType
 
 from . import kinds
@@ -47,7 +48,8 @@ def compose(name, delivery, context):
     subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
     text = render_to_string(f"emails/{name}-body.txt", context)
     html = render_to_string(f"emails/{name}-body.html", context)
-    message = EmailMultiAlternatives(
+    # Automated (Auto-Submitted), the subject encoded within RFC 2047's limits.
+    message = AutomatedEmail(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -56,13 +58,16 @@ def compose(name, delivery, context):
             # The same on every attempt, so a copy sent again after a worker
             # died mid-send is recognised as the same message.
             "Message-ID": f"<notice-{notification.pk}-{delivery.pk}@{_domain()}>",
-            "Auto-Submitted": "auto-generated",
             "X-Auto-Response-Suppress": "All",
         },
     )
     message.attach_alternative(html, "text/html")
     if notification.attachment:
-        message.attach(calendar_part(notification.attachment, notification.attachment_name))
+        message.attach(
+            calendar_part(
+                notification.attachment, notification.attachment_name, attendee=(delivery.name, delivery.email)
+            )
+        )
     return message
 
 
@@ -83,15 +88,38 @@ def recipient_context(delivery):
 _METHOD = re.compile(r"^METHOD:(\w+)\s*$", re.MULTILINE)
 
 
-def calendar_part(ics, filename):
+# The iTIP methods addressed to attendees (RFC 5546): the message must name
+# its recipient as an ATTENDEE. PUBLISH names none.
+_SCHEDULING = {"REQUEST", "CANCEL"}
+
+
+def calendar_part(ics, filename, attendee=None):
     """The .ics as a text/calendar part carrying the iTIP method
-    (REQUEST, CANCEL) that calendar clients look for."""
-    part = MIMEText(ics, "calendar", "utf-8")
+    (REQUEST, CANCEL) that calendar clients look for; for those methods,
+    ``attendee`` (name, address), the recipient, is added to each event."""
     method = _METHOD.search(ics)
+    if method and method.group(1) in _SCHEDULING and attendee:
+        ics = with_attendee(ics, *attendee)
+    part = MIMEText(ics, "calendar", "utf-8")
     if method:
         part.set_param("method", method.group(1))
     part.add_header("Content-Disposition", "attachment", filename=filename or "meeting.ics")
     return part
+
+
+def with_attendee(ics, name, address):
+    """``ics`` with the recipient as the ATTENDEE of each event: invited,
+    no reply asked (delegates register on the portal)."""
+    calendar = Calendar.from_ical(ics)
+    for event in calendar.walk("VEVENT"):
+        attendee = vCalAddress(f"mailto:{address}")
+        if name:
+            attendee.params["cn"] = vText(name)
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = vText("NEEDS-ACTION")
+        attendee.params["rsvp"] = vText("FALSE")
+        event.add("attendee", attendee, encode=0)
+    return calendar.to_ical().decode()
 
 
 def absolute(path):

@@ -22,10 +22,12 @@ from datetime import timedelta
 
 from celery import current_app, shared_task
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from . import conf, kinds
 from .models import Delivery, DeliveryStatus, Notification
@@ -258,3 +260,23 @@ def send_deliveries_task(self, delivery_ids):
 def sweep_task():
     """Beat, every minute: hand over again what was left queued."""
     sweep()
+    # Recorded so that /health/ can tell whether beat still runs.
+    cache.set(SWEEP_LAST_RUN_KEY, timezone.now().isoformat(), timeout=None)
+
+
+# --- What monitoring reads (/health/) -----------------------------------------
+SWEEP_LAST_RUN_KEY = "notifications:sweep-last-run"
+
+
+def last_sweep_at():
+    """When the sweep (run by beat) last finished, or None."""
+    value = cache.get(SWEEP_LAST_RUN_KEY)
+    return parse_datetime(value) if value else None
+
+
+def outbox_backlog():
+    """How many deliveries wait (queued or sending), and since when the oldest."""
+    figures = Delivery.objects.filter(status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING]).aggregate(
+        count=Count("pk"), oldest=Min("created_at")
+    )
+    return figures["count"], figures["oldest"]

@@ -45,6 +45,11 @@ def index(request):
     return render(request, "governance/index.html", context)
 
 
+def _without_blanks(record):
+    """Popolo leaves out what is unknown or writes null: never an empty string."""
+    return {key: (None if value == "" else value) for key, value in record.items()}
+
+
 @require_safe
 def export_json(request):
     """Bodies, posts and offices in the shape of Popolo: current offices, or
@@ -55,47 +60,56 @@ def export_json(request):
         "-term__start_date", "post__body__position", "post__position", "start_date", "organisation__name"
     )
     organizations = [
-        {
-            "id": body.slug,
-            "name": body.name,
-            "other_names": [{"name": body.abbreviation, "note": "abbreviation"}] if body.abbreviation else [],
-            "classification": "governing body",
-            "description": body.description,
-            "cadence_months": body.cadence_months,
-            "max_seats": body.max_seats,
-            "url": request.build_absolute_uri(body.get_absolute_url()),
-        }
+        _without_blanks(
+            {
+                "id": body.slug,
+                "name": body.name,
+                "other_names": [{"name": body.abbreviation, "note": "abbreviation"}] if body.abbreviation else [],
+                "classification": "governing body",
+                "description": body.description,
+                "cadence_months": body.cadence_months,
+                "max_seats": body.max_seats,
+                "url": request.build_absolute_uri(body.get_absolute_url()),
+            }
+        )
         for body in Body.objects.all()
     ]
     posts = [
-        {
-            "id": post.slug,
-            "label": post.label,
-            "role": post.role,
-            "organization_id": post.body.slug,
-            "is_officer": post.is_officer,
-            "max_holders": post.max_holders,
-        }
+        _without_blanks(
+            {
+                "id": post.slug,
+                "label": post.label,
+                "role": post.role,
+                "organization_id": post.body.slug,
+                "is_officer": post.is_officer,
+                "max_holders": post.max_holders,
+            }
+        )
         for post in Post.objects.select_related("body")
     ]
     memberships = [
-        {
-            "id": f"office-{office.pk}",
-            "post_id": office.post.slug,
-            "label": office.post.label,
-            "role": office.post.role,
-            "member_id": office.organisation.slug,
-            "member_name": office.organisation.name,
-            "member_url": (
-                request.build_absolute_uri(office.organisation.get_absolute_url()) if office.member_listed else None
-            ),
-            "organization_id": office.post.body.slug,
-            "term": office.term.name,
-            "start_date": office.start_date.isoformat(),
-            "end_date": office.effective_end.isoformat(),
-            "how_chosen": office.how_chosen,
-            "end_reason": office.end_reason,
-        }
+        _without_blanks(
+            {
+                "id": f"office-{office.pk}",
+                "post_id": office.post.slug,
+                "label": office.post.label,
+                "role": office.post.role,
+                # Popolo names the member as an object with its type; member_id
+                # and member_name stay beside it for existing consumers.
+                "member": {"@type": "Organization", "id": office.organisation.slug, "name": office.organisation.name},
+                "member_id": office.organisation.slug,
+                "member_name": office.organisation.name,
+                "member_url": (
+                    request.build_absolute_uri(office.organisation.get_absolute_url()) if office.member_listed else None
+                ),
+                "organization_id": office.post.body.slug,
+                "term": office.term.name,
+                "start_date": office.start_date.isoformat(),
+                "end_date": office.effective_end.isoformat(),
+                "how_chosen": office.how_chosen,
+                "end_reason": office.end_reason,
+            }
+        )
         for office in offices
     ]
     response = JsonResponse(

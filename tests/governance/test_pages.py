@@ -215,6 +215,7 @@ def test_the_governance_export_is_popolo_organizations_posts_and_memberships(cli
         "post_id": "president-city",
         "label": "President City",
         "role": "president",
+        "member": {"@type": "Organization", "id": "seoul", "name": "Seoul"},
         "member_id": "seoul",
         "member_name": "Seoul",
         "member_url": None,
@@ -223,7 +224,7 @@ def test_the_governance_export_is_popolo_organizations_posts_and_memberships(cli
         "start_date": term.start_date.isoformat(),
         "end_date": term.end_date.isoformat(),
         "how_chosen": "elected_by_ga",
-        "end_reason": "",
+        "end_reason": None,
     }
     assert president["member_url"].endswith("/members/seoul/")
 
