@@ -1,4 +1,14 @@
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+
+
+def on_site(url):
+    """``url`` moved onto SITE_URL: links in e-mails lead to the portal's
+    public address, not to whatever host the request came in on."""
+    parts = urlsplit(url)
+    return settings.SITE_URL + parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -7,3 +17,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def get_reset_password_from_key_url(self, key):
+        return on_site(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return on_site(super().get_email_confirmation_url(request, emailconfirmation))

@@ -43,6 +43,19 @@ def envint(name, default):
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
 
 
+def required_in_production(name):
+    """A variable the embedded default may do without but production may not.
+
+    With DEBUG off a forgotten variable stops the start-up rather than
+    falling back to a development stand-in (SQLite, tasks run in the web
+    process, e-mail written to files and marked sent) that nobody notices.
+    """
+    value = os.environ.get(name, "")
+    if not value and not DEBUG:
+        raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")
+    return value
+
+
 def envlist(name, default):
     value = os.environ.get(name)
     if value is None or value == "":
@@ -62,8 +75,15 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 # The address the portal is reached at, used in links that leave a request
-# behind them (e-mails, exports made by tasks).
+# behind them (e-mails, exports made by tasks), and its name. Both are copied
+# into the sites framework's Site(SITE_ID) at every migrate
+# (wego_portal/apps.py): allauth's e-mails and the admin's "View on site"
+# links read them there.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+_site = urlparse(SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.hostname or _site.path:
+    raise ImproperlyConfigured(f"SITE_URL must look like https://host[:port], got {SITE_URL!r}")
+SITE_NAME = os.environ.get("SITE_NAME") or "WeGO Portal"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -83,6 +103,7 @@ INSTALLED_APPS = [
     "members",
     "governance",
     "governance.notifications",
+    "wego_portal.apps.PortalConfig",
 ]
 
 MIDDLEWARE = [
@@ -121,7 +142,7 @@ TEMPLATES = [
 ]
 
 # --- Database --------------------------------------------------------------
-if not os.environ.get("DATABASE_URL"):
+if not required_in_production("DATABASE_URL"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded SQLite lives there
 DATABASES = {
     "default": dj_database_url.config(
@@ -133,16 +154,14 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (allauth's rate limits count here: Redis in production) ---------
-CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHE_URL = required_in_production("CACHE_URL")
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://")):
         raise ImproperlyConfigured("CACHE_URL must be a redis:// URL.")
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-elif not DEBUG:
-    # Login rate limits counted in each process's memory would let an
-    # attacker multiply the allowance by the number of workers.
-    raise ImproperlyConfigured("CACHE_URL (Redis) must be set when DEBUG is off.")
 else:
+    # Only with DEBUG on: login rate limits counted in each process's memory
+    # would let an attacker multiply the allowance by the number of workers.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Users and allauth ------------------------------------------------------
@@ -221,7 +240,7 @@ MEETING_DOCUMENT_MAX_BYTES = envint("MEETING_DOCUMENT_MAX_BYTES", 20 * 1024 * 10
 # --- E-mail ----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "WeGO Secretariat <secretariat@we-gov.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_URL = os.environ.get("EMAIL_URL", "")
+EMAIL_URL = required_in_production("EMAIL_URL")
 if EMAIL_URL:
     _email = urlparse(EMAIL_URL)
     if _email.scheme not in ("smtp", "smtps", "submission") or not _email.hostname:
@@ -239,7 +258,7 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 # --- Celery ----------------------------------------------------------------
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = required_in_production("CELERY_BROKER_URL")
 if CELERY_BROKER_URL:
     CELERY_TASK_ALWAYS_EAGER = False
 else:
