@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 def on_site(url):
@@ -23,3 +24,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_email_confirmation_url(self, request, emailconfirmation):
         return on_site(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def get_client_ip(self, request):
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            # Fewer X-Forwarded-For entries than TRUSTED_PROXY_HOPS: the
+            # request did not pass through all our proxies, so the address
+            # that reached us is the client's own.
+            return request.META["REMOTE_ADDR"]

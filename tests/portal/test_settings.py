@@ -27,6 +27,8 @@ CONFIG_VARIABLES = {
     "PLAIN_STATIC",
     "SITE_URL",
     "SITE_NAME",
+    "BEHIND_TLS_PROXY",
+    "TRUSTED_PROXY_HOPS",
 }
 
 
@@ -86,6 +88,7 @@ def test_production_settings_pass_the_deployment_checks_with_nothing_silenced(tm
         ({"DEBUG": "0"}, "SECRET_KEY must be set"),
         ({"SITE_URL": "portal.we-gov.org"}, "SITE_URL must look like https://host"),
         ({"SITE_URL": "https://we-gov.org/portal"}, "SITE_URL must look like https://host"),
+        ({"TRUSTED_PROXY_HOPS": "-1"}, "TRUSTED_PROXY_HOPS must be 0 or more"),
         ({"DEBUG": "maybe"}, "DEBUG must be a boolean"),
         ({"CONN_MAX_AGE": "forever"}, "CONN_MAX_AGE must be an integer"),
         ({"EMAIL_URL": "carrier-pigeon://coop"}, "EMAIL_URL must look like"),
@@ -108,6 +111,15 @@ def test_with_debug_off_a_forgotten_service_stops_the_start_up(tmp_path, variabl
     assert "ImproperlyConfigured" in result.stderr
     assert f"{variable} must be set when DEBUG is off." in result.stderr
     assert not (tmp_path / "var" / "mail").exists()
+
+
+def test_behind_the_tls_proxy_the_client_address_is_taken_one_hop_from_the_right(tmp_path):
+    show = "from django.conf import settings as s;print(s.TRUSTED_PROXY_HOPS, s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    assert run(show, PRODUCTION, tmp_path).stdout.split() == ["1", "1"]
+    assert run(show, {**PRODUCTION, "TRUSTED_PROXY_HOPS": "2"}, tmp_path).stdout.split() == ["2", "2"]
+    assert run(show, {**PRODUCTION, "BEHIND_TLS_PROXY": "0"}, tmp_path).stdout.split() == ["0", "0"]
+    # runserver has no proxy in front: a client's own header is not believed.
+    assert run(show, {}, tmp_path).stdout.split() == ["0", "0"]
 
 
 @pytest.mark.parametrize(
