@@ -122,6 +122,14 @@ def test_behind_the_tls_proxy_the_client_address_is_taken_one_hop_from_the_right
     assert run(show, {}, tmp_path).stdout.split() == ["0", "0"]
 
 
+def test_the_language_cookie_is_secure_in_production(tmp_path):
+    show = (
+        "from django.conf import settings as s;"
+        "print(s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_HTTPONLY, s.LANGUAGE_COOKIE_SAMESITE)"
+    )
+    assert run(show, PRODUCTION, tmp_path).stdout.split() == ["True", "True", "Lax"]
+
+
 @pytest.mark.parametrize(
     ("env", "site_url"),
     [
