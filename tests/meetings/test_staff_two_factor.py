@@ -123,3 +123,13 @@ def test_a_member_who_turns_on_two_factors_is_led_on_to_my_wego(client, paris_us
     page = activate_totp(client).content.decode()
     assert re.search(rf'<a class="button" href="{reverse("member_home:index")}">Continue[^<]*</a>', page)
     assert reverse("admin:index") not in page.split("<main", 1)[1]
+
+
+def test_the_recovery_codes_page_speaks_the_members_language(client, paris_user):
+    EmailAddress.objects.create(user=paris_user, email=paris_user.email, verified=True, primary=True)
+    client.post(reverse("account_login"), {"login": paris_user.email, "password": PASSWORD})
+    activate_totp(client)
+    client.cookies["django_language"] = "fr"
+    page = client.get(reverse("mfa_view_recovery_codes")).content.decode()
+    assert "Codes de récupération" in page  # allauth's catalogue
+    assert "Continuer vers Mon WeGO" in page  # the portal's
