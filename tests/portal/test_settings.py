@@ -140,7 +140,9 @@ def test_the_language_cookie_is_secure_in_production(tmp_path):
 def test_make_run_gives_the_port_served_on_as_site_url_unless_told_otherwise(env, site_url):
     # Every command of the run target, with the Python replaced by an echo of
     # the SITE_URL it is given; -o: take the install as done.
-    base = {key: value for key, value in os.environ.items() if key not in {"SITE_URL", "PORT"}}
+    # Nothing from an outer make (make test) either: its MAKEFLAGS carry its command-line variables.
+    outer = {"SITE_URL", "PORT", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
+    base = {key: value for key, value in os.environ.items() if key not in outer}
     result = subprocess.run(
         ["make", "-s", "-o", "install", "-o", "messages", "run", "PY=sh -c 'echo $$SITE_URL' --"],
         cwd=ROOT,
