@@ -33,6 +33,9 @@ install: $(VENV)/.installed node_modules/.installed
 messages: install
 	cd $(CURDIR) && $(PY) manage.py compilemessages --ignore=.venv -v 0
 
+# Links in e-mails and the sites framework (migrate copies SITE_URL into the
+# Site) follow the port served on, unless SITE_URL is set.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_wego_data

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -231,3 +232,50 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "name", "usable_password", "password1", "password2"]})
     ]
+
+    # Rights are granted by superusers only. A secretariat user who may change
+    # users edits names, addresses and whether a login is active; the fields
+    # that grant rights and the password are not in their form, so a forged
+    # POST carrying them changes nothing. Staff and superuser accounts other
+    # than their own are out of their reach: a changed address followed by a
+    # password reset would hand them the account.
+    RIGHTS = {"is_staff", "is_superuser", "groups", "user_permissions", "password"}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [field for field in options["fields"] if field not in self.RIGHTS]})
+            for name, options in fieldsets
+        ]
+
+    def _guards_a_privileged_account(self, request, obj):
+        return (
+            obj is not None
+            and not request.user.is_superuser
+            and (obj.is_staff or obj.is_superuser)
+            and obj.pk != request.user.pk
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if self._guards_a_privileged_account(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._guards_a_privileged_account(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            # The bulk delete checks the model permission only, not each row.
+            actions.pop("delete_selected", None)
+        return actions
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -25,6 +25,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from . import m49
+from .logos import LogoField
 from .text import fold, search_terms
 from .validators import validate_logo
 
@@ -172,7 +173,7 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     country = CountryField(_("country"))
     website = models.URLField(_("website"), blank=True, help_text=_("Shown publicly."))
-    logo = models.ImageField(
+    logo = LogoField(
         _("logo"),
         upload_to="logos/",
         blank=True,
@@ -241,12 +242,30 @@ class Organisation(models.Model):
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The logo as stored, to delete its file once another replaces it.
+        instance._stored_logo = instance.__dict__.get("logo")
+        return instance
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self._free_slug()
         self.search_text = fold(f"{self.name} {self.country.name if self.country else ''}")[:500]
         kwargs = with_update_field(kwargs, "search_text")
         super().save(*args, **kwargs)
+        self._delete_replaced_logo()
+
+    def _delete_replaced_logo(self):
+        """A replaced or cleared logo's file is deleted, once the change is
+        committed: rolled back, the row still names the old file."""
+        stored = getattr(self, "_stored_logo", None)
+        current = self.logo.name or None
+        if stored and stored != current:
+            storage = self.logo.storage
+            transaction.on_commit(lambda: storage.delete(stored))
+        self._stored_logo = current
 
     def _free_slug(self):
         """A slug from the name; a namesake (Cuenca, Ecuador and Spain) gets

@@ -6,7 +6,23 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
+# The formats a logo may have, and the extension each is stored under.
+LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+
+
+def image_format(upload):
+    """What the bytes of ``upload`` are (Pillow's format name), or None."""
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            found = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None
+    finally:
+        upload.seek(position)
+    return found
 
 
 def validate_logo(upload):
@@ -21,15 +37,5 @@ def validate_logo(upload):
             _("The logo is %(size)s; the limit is %(limit)s.")
             % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.LOGO_MAX_BYTES)}
         )
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image_format = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError(_("The logo must be a PNG, JPEG or WebP image.")) from None
-    finally:
-        upload.seek(position)
-    if image_format not in LOGO_FORMATS:
+    if image_format(upload) not in LOGO_FORMATS:
         raise ValidationError(_("The logo must be a PNG, JPEG or WebP image."))

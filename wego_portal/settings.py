@@ -43,6 +43,19 @@ def envint(name, default):
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
 
 
+def required_in_production(name):
+    """A variable the embedded default may do without but production may not.
+
+    With DEBUG off a forgotten variable stops the start-up rather than
+    falling back to a development stand-in (SQLite, tasks run in the web
+    process, e-mail written to files and marked sent) that nobody notices.
+    """
+    value = os.environ.get(name, "")
+    if not value and not DEBUG:
+        raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")
+    return value
+
+
 def envlist(name, default):
     value = os.environ.get(name)
     if value is None or value == "":
@@ -62,8 +75,15 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 # The address the portal is reached at, used in links that leave a request
-# behind them (e-mails, exports made by tasks).
+# behind them (e-mails, exports made by tasks), and its name. Both are copied
+# into the sites framework's Site(SITE_ID) at every migrate
+# (wego_portal/apps.py): allauth's e-mails and the admin's "View on site"
+# links read them there.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+_site = urlparse(SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.hostname or _site.path:
+    raise ImproperlyConfigured(f"SITE_URL must look like https://host[:port], got {SITE_URL!r}")
+SITE_NAME = os.environ.get("SITE_NAME") or "WeGO Portal"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -83,9 +103,12 @@ INSTALLED_APPS = [
     "members",
     "governance",
     "governance.notifications",
+    "wego_portal.apps.PortalConfig",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that static files and redirects carry the header too.
+    "wego_portal.middleware.CrossOriginResourcePolicyMiddleware",
     "wego_portal.operations.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -122,7 +145,7 @@ TEMPLATES = [
 ]
 
 # --- Database --------------------------------------------------------------
-if not os.environ.get("DATABASE_URL"):
+if not required_in_production("DATABASE_URL"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded SQLite lives there
 DATABASES = {
     "default": dj_database_url.config(
@@ -134,16 +157,14 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (allauth's rate limits count here: Redis in production) ---------
-CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHE_URL = required_in_production("CACHE_URL")
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://")):
         raise ImproperlyConfigured("CACHE_URL must be a redis:// URL.")
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
-elif not DEBUG:
-    # Login rate limits counted in each process's memory would let an
-    # attacker multiply the allowance by the number of workers.
-    raise ImproperlyConfigured("CACHE_URL (Redis) must be set when DEBUG is off.")
 else:
+    # Only with DEBUG on: login rate limits counted in each process's memory
+    # would let an attacker multiply the allowance by the number of workers.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Users and allauth ------------------------------------------------------
@@ -222,7 +243,7 @@ MEETING_DOCUMENT_MAX_BYTES = envint("MEETING_DOCUMENT_MAX_BYTES", 20 * 1024 * 10
 # --- E-mail ----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "WeGO Secretariat <secretariat@we-gov.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_URL = os.environ.get("EMAIL_URL", "")
+EMAIL_URL = required_in_production("EMAIL_URL")
 if EMAIL_URL:
     _email = urlparse(EMAIL_URL)
     if _email.scheme not in ("smtp", "smtps", "submission") or not _email.hostname:
@@ -240,7 +261,7 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 # --- Celery ----------------------------------------------------------------
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = required_in_production("CELERY_BROKER_URL")
 if CELERY_BROKER_URL:
     CELERY_TASK_ALWAYS_EAGER = False
 else:
@@ -268,14 +289,31 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Cross-Origin-Resource-Policy (wego_portal/middleware.py): same-origin on
+# every response but these views, open data meant to be fetched from anywhere.
+CROSS_ORIGIN_VIEWS = {"members:export_csv", "members:export_json", "governance:export_json"}
+# The language cookie is read by the server only.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# In production gunicorn sits behind a TLS-terminating proxy (BEHIND_TLS_PROXY)
+# that appends the client's address to X-Forwarded-For. allauth counts login
+# failures per client address: it must take the address that many hops from
+# the right (what our proxies wrote), never the left-most entry a client can
+# forge, nor the proxy's own address, which every visitor would share.
+BEHIND_TLS_PROXY = envbool("BEHIND_TLS_PROXY", True) and not DEBUG
+TRUSTED_PROXY_HOPS = envint("TRUSTED_PROXY_HOPS", 1 if BEHIND_TLS_PROXY else 0)
+if TRUSTED_PROXY_HOPS < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_HOPS must be 0 or more, got {TRUSTED_PROXY_HOPS}")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_HOPS
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if envbool("BEHIND_TLS_PROXY", True):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Leaflet's tiles are the only third-party resource a page loads.
