@@ -2,6 +2,7 @@
 dumped with pg_dump and restored with pg_restore into a new database, the
 media folder archived and unpacked; every row and every file comes back."""
 
+import io
 import re
 import subprocess
 from pathlib import Path
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
+from PIL import Image
 
 from governance.notifications.models import Delivery, Notification
 
@@ -72,7 +74,7 @@ def test_a_backup_restores_every_row_and_every_media_file(
     seoul = make_member("Seoul", country="KR")
     make_contact(seoul, email="focal@seoul.example", user=make_user("seoul@example.org"))
     make_member("São Paulo", country="BR")
-    seoul.logo.save("seoul.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), save=True)
+    seoul.logo.save("seoul.png", ContentFile(_png()), save=True)
     default_storage.save("meetings/2026/agenda.pdf", ContentFile(b"%PDF-1.7\n% agenda\n"))
     notification = Notification.objects.create(kind="announcement", payload={"title": "Ünïcode ✓"})
     Delivery.objects.create(notification=notification, email="focal@seoul.example")
@@ -95,3 +97,10 @@ def test_a_backup_restores_every_row_and_every_media_file(
         assert [name for (name,) in cursor.fetchall()] == ["Seoul", "São Paulo"]
         cursor.execute("SELECT payload->>'title' FROM notifications_notification")
         assert cursor.fetchone()[0] == "Ünïcode ✓"
+
+
+def _png():
+    """A real PNG: logos are checked on their bytes when stored."""
+    image = io.BytesIO()
+    Image.new("RGB", (4, 4), "#0055a4").save(image, format="PNG")
+    return image.getvalue()
