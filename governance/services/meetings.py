@@ -27,7 +27,12 @@ CHANGEABLE_FIELDS = {*Meeting.EDITABLE_FIELDS, "host_id"}
 
 
 class MeetingError(Exception):
-    """An action on a meeting that the rules do not allow; the message says why."""
+    """An action on a meeting that the rules do not allow; the message says
+    why, and ``field`` names the input it concerns, if one does."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 def _locked(meeting_id):
@@ -148,10 +153,11 @@ def register_delegate(meeting_id, organisation_id, by_user_id, name, email, is_v
     organisation = _check_may_register(meeting, organisation_id, by_user_id)
     registrations = Registration.objects.filter(meeting=meeting, organisation=organisation)
     if registrations.filter(email__iexact=email).exists():
-        raise MeetingError(_("%(email)s is already registered.") % {"email": email})
+        raise MeetingError(_("%(email)s is already registered.") % {"email": email}, field="email")
     if is_voting_delegate and registrations.filter(is_voting_delegate=True).exists():
         raise MeetingError(
-            _("%(member)s already has a voting delegate; remove that one first.") % {"member": organisation}
+            _("%(member)s already has a voting delegate; remove that one first.") % {"member": organisation},
+            field="is_voting_delegate",
         )
     registration = Registration(
         meeting=meeting,
@@ -166,7 +172,8 @@ def register_delegate(meeting_id, organisation_id, by_user_id, name, email, is_v
         # the two above are the database's constraints, said more kindly.
         registration.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as error:
-        raise MeetingError(" ".join(error.messages)) from None
+        fields = [name for name in error.message_dict if name != "__all__"] if hasattr(error, "error_dict") else []
+        raise MeetingError(" ".join(error.messages), field=fields[0] if fields else None) from None
     try:
         with transaction.atomic():
             registration.save()

@@ -193,8 +193,7 @@ def register_delegate(request, slug, organisation_id):
         raise Http404
     form = DelegateForm(request.POST, organisation=organisation)
     if not form.is_valid():
-        context = _detail_context(request, meeting, delegate_forms={organisation.pk: form})
-        return render(request, "meetings/detail.html", context, status=400)
+        return _refused(request, meeting, form)
     try:
         meeting_services.register_delegate(
             meeting.pk,
@@ -205,10 +204,23 @@ def register_delegate(request, slug, organisation_id):
             is_voting_delegate=form.cleaned_data.get("is_voting_delegate", False),
         )
     except meeting_services.MeetingError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("%(name)s is registered.") % {"name": form.cleaned_data["name"]})
+        if not meeting.accepts_registrations():
+            # No form is shown any more: say so at the top of the page.
+            messages.error(request, str(error))
+            return redirect(meeting.get_absolute_url() + "#registration")
+        form.refuse(str(error), error.field)
+        return _refused(request, meeting, form)
+    messages.success(request, _("%(name)s is registered.") % {"name": form.cleaned_data["name"]})
     return redirect(meeting.get_absolute_url() + "#registration")
+
+
+def _refused(request, meeting, form):
+    """The page again, the refusal beside the form with what was typed kept,
+    and the focus on the field to correct (the form's action carries its
+    anchor, so the browser shows it)."""
+    form.point_at_errors()
+    context = _detail_context(request, meeting, delegate_forms={form.organisation.pk: form})
+    return render(request, "meetings/detail.html", context, status=400)
 
 
 @require_POST
