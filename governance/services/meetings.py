@@ -8,6 +8,7 @@ place.
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from members.models import Organisation, User
 
 from .. import access, notices
 from ..models import Invitation, Meeting, MeetingStatus, Registration
+from ..notifications.models import Delivery
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,55 @@ def _announce(meeting, event, by_user_id, changed=()):
     transaction so a notice is recorded with the change or not at all."""
     log.info("meeting %s %s by user %s %s", meeting.pk, event, by_user_id, ",".join(changed))
     notices.announce(meeting, event, by_user_id, changed)
+
+
+@dataclass(frozen=True)
+class NoticeReach:
+    """Whom a meeting's notice reaches: the members sitting in the meeting,
+    those with at least one contact to write to, and the addresses."""
+
+    invited: list
+    reached_ids: frozenset
+    addresses: int
+
+    @property
+    def reached(self):
+        return [organisation for organisation in self.invited if organisation.pk in self.reached_ids]
+
+    @property
+    def unreached(self):
+        """The members no one could be told at: no contact holding a notice
+        role (focal point, GA voting delegate) today."""
+        return [organisation for organisation in self.invited if organisation.pk not in self.reached_ids]
+
+
+def notice_reach(meeting):
+    """Whom a notice about ``meeting`` would reach now, before it is sent."""
+    contacts = notices.meeting_recipients(meeting)
+    return NoticeReach(
+        invited=list(meeting.invited_organisations().order_by("name")),
+        reached_ids=frozenset(contact.organisation_id for contact in contacts),
+        addresses=len({contact.email.strip().lower() for contact in contacts if contact.email}),
+    )
+
+
+def convening_reach(meeting):
+    """Whom the convening notice of ``meeting`` reached, as recorded: its
+    invitations, and the deliveries of the notice (None before convening)."""
+    deliveries = Delivery.objects.filter(
+        notification__kind=notices.MeetingNotice.CONVENED,
+        notification__content_type__app_label="governance",
+        notification__content_type__model="meeting",
+        notification__object_id=meeting.pk,
+    )
+    if meeting.convened_at is None:
+        return None
+    invited = [invitation.organisation for invitation in meeting.invitations.select_related("organisation")]
+    return NoticeReach(
+        invited=sorted(invited, key=lambda organisation: organisation.name),
+        reached_ids=frozenset(deliveries.exclude(contact=None).values_list("contact__organisation_id", flat=True)),
+        addresses=deliveries.count(),
+    )
 
 
 @transaction.atomic
