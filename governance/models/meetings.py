@@ -329,6 +329,14 @@ class AgendaItem(models.Model):
     def get_absolute_url(self):
         return self.meeting.get_absolute_url() + f"#item-{self.pk}"
 
+    def save(self, *args, **kwargs):
+        # A new item given no position is numbered after the last one, so
+        # items added together (the admin's rows) keep the order they came in.
+        if self._state.adding and not self.position and self.meeting_id:
+            last = AgendaItem.objects.filter(meeting_id=self.meeting_id).aggregate(last=models.Max("position"))["last"]
+            self.position = (last or 0) + 1
+        super().save(*args, **kwargs)
+
 
 class DocumentKind(models.TextChoices):
     INVITATION = "invitation", _("Invitation")
