@@ -1,6 +1,7 @@
 """The member's home: their organisation, its meetings, the private feed, the profile."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -112,3 +113,22 @@ def test_no_one_edits_another_organisations_profile(client, paris_user, seoul):
     url = reverse("member_home:edit_profile", args=[seoul.slug])
     assert client.get(url).status_code == 404
     assert client.post(url, {"description": "Hacked"}).status_code == 404
+
+
+def test_the_profile_shows_the_current_logo_and_a_labelled_way_to_remove_it(client, paris_user, paris):
+    client.force_login(paris_user)
+    url = reverse("member_home:edit_profile", args=[paris.slug])
+    client.post(url, {"description": "x", "logo": SimpleUploadedFile("logo.png", _png(), "image/png")})
+    html = client.get(url).content.decode()
+    assert "Currently" not in html and 'href="/media/' not in html
+    source = re.search(r'<img src="([^"]+)" alt="The current logo"', html).group(1)
+    assert source.startswith(reverse("members:logo", args=[paris.slug]))
+    shown = client.get(source)
+    assert shown.status_code == 200 and b"".join(shown.streaming_content).startswith(b"\x89PNG")
+    checkbox = '<input type="checkbox" name="logo-clear" id="logo-clear_id">'
+    assert f'{checkbox} <label for="logo-clear_id">Remove the logo</label>' in html
+
+    client.post(url, {"description": "x", "logo-clear": "on"})
+    paris.refresh_from_db()
+    assert not paris.logo
+    assert "The current logo" not in client.get(url).content.decode()
