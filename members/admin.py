@@ -49,6 +49,12 @@ class ReadableHistoryAdmin(SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistoryHelper(self.model, historical_record)
 
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        for record in historical_records:
+            # The history list prints the reason as is: "None" when none was given.
+            record.history_change_reason = record.history_change_reason or "—"
+
 
 class MembershipStatusFilter(admin.SimpleListFilter):
     """Filter on the status derived from dates and overrides, computed in SQL."""

@@ -8,6 +8,7 @@ import zoneinfo
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import models
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -110,16 +111,34 @@ def _became_final(form):
     return form.instance.state == DocumentState.FINAL and "state" in form.changed_data
 
 
+class DocumentFileInput(forms.ClearableFileInput):
+    """A stored document as a link to its download view (uploads are never
+    served from MEDIA_URL), not its long random storage name; a document
+    is required, so there is no "clear" box: replace it or delete the row."""
+
+    template_name = "governance/widgets/document_file_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        document = getattr(value, "instance", None)
+        if document is not None and document.pk:
+            context["widget"]["download_url"] = document.get_absolute_url()
+            context["widget"]["extension"] = document.extension.lstrip(".").upper()
+        return context
+
+
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
     extra = 0
     fields = ["position", "title", "description"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
 
 class DocumentInline(_ParentMeetingMixin, admin.TabularInline):
     model = Document
     extra = 0
     fields = ["title", "kind", "file", "state", "visibility", "agenda_item", "position"]
+    formfield_overrides = {models.FileField: {"widget": DocumentFileInput}}
 
 
 class InvitationInline(admin.TabularInline):
@@ -163,6 +182,7 @@ class ResolutionInline(_ParentMeetingMixin, admin.StackedInline):
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     form = MeetingAdminForm
+
     list_display = ["__str__", "body", "start_display", "venue", "status", "host", "registration_count"]
     list_filter = ["status", "body", "kind", "term"]
     list_select_related = ["body", "host"]
