@@ -30,6 +30,12 @@ from ..models import (
 from ..services import meetings as meeting_services
 
 
+def _https_by_default(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # "meet.example.org/x" means https://
+    return model_field.formfield(**kwargs)
+
+
 class MeetingAdminForm(forms.ModelForm):
     """Start and end are entered and shown as wall-clock time in the
     meeting's own time zone, not the server's."""
@@ -37,6 +43,7 @@ class MeetingAdminForm(forms.ModelForm):
     class Meta:
         model = Meeting
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
+        formfield_callback = _https_by_default
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,7 +162,7 @@ class InvitationInline(admin.TabularInline):
 class RegistrationInline(admin.TabularInline):
     model = Registration
     extra = 0
-    fields = ["organisation", "name", "email", "is_voting_delegate", "registered_by"]
+    fields = ["organisation", "name", "email", "is_voting_delegate", "status", "registered_by"]
     readonly_fields = ["registered_by"]
     raw_id_fields = ["organisation"]
 
@@ -182,6 +189,7 @@ class ResolutionInline(_ParentMeetingMixin, admin.StackedInline):
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     form = MeetingAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     list_display = ["__str__", "body", "start_display", "venue", "status", "host", "registration_count"]
     list_filter = ["status", "body", "kind", "term"]
@@ -192,7 +200,22 @@ class MeetingAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "notice_reach_display", "quorum_display", "sequence", "convened_at", "uid"]
     fieldsets = [
         (None, {"fields": ["body", "term", "kind", "title", "slug"]}),
-        (_("When and where"), {"fields": [("start", "end"), "time_zone", "venue", "host"]}),
+        (
+            _("When and where"),
+            {
+                "fields": [
+                    ("start", "end"),
+                    "time_zone",
+                    "attendance_mode",
+                    "venue",
+                    "address",
+                    ("latitude", "longitude"),
+                    "host",
+                ]
+            },
+        ),
+        (_("Online"), {"fields": ["online_url", "online_link_opens_minutes"]}),
+        (_("Description and registrations"), {"fields": ["description", ("capacity", "capacity_per_member")]}),
         (_("Status"), {"fields": ["status", "status_note", "convened_at", "notice_reach_display"]}),
         (_("Quorum"), {"fields": ["quorum_display"]}),
         (_("Calendar"), {"fields": ["uid", "sequence"], "classes": ["collapse"]}),

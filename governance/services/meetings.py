@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from members.models import Organisation, User
 
 from .. import access, notices
-from ..models import Invitation, Meeting, MeetingStatus, Registration
+from ..models import Invitation, Meeting, MeetingStatus, Registration, RegistrationStatus
 from ..notifications.models import Delivery
 
 log = logging.getLogger(__name__)
@@ -210,12 +210,20 @@ def register_delegate(meeting_id, organisation_id, by_user_id, name, email, is_v
             _("%(member)s already has a voting delegate; remove that one first.") % {"member": organisation},
             field="is_voting_delegate",
         )
+    if meeting.capacity_per_member is not None and registrations.count() >= meeting.capacity_per_member:
+        raise MeetingError(
+            _("%(member)s has registered %(count)d delegates, the most a member may for this meeting.")
+            % {"member": organisation, "count": registrations.count()}
+        )
+    # The meeting's row is locked: two registrations never take the last place.
+    full = meeting.capacity is not None and meeting.confirmed_count() >= meeting.capacity
     registration = Registration(
         meeting=meeting,
         organisation=organisation,
         name=name,
         email=email,
         is_voting_delegate=is_voting_delegate,
+        status=RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED,
         registered_by_id=by_user_id,
     )
     try:
@@ -243,3 +251,18 @@ def remove_registration(registration_id, by_user_id):
     _check_may_register(meeting, registration.organisation_id, by_user_id)
     registration.delete()
     log.info("meeting %s: registration %s removed by user %s", meeting.pk, registration_id, by_user_id)
+    return _move_up_waiting_list(meeting)
+
+
+def _move_up_waiting_list(meeting):
+    """Give the places freed to the first on the waiting list, in the order
+    they registered; return those who moved up. The meeting's row is locked
+    by the caller."""
+    free = None if meeting.capacity is None else meeting.capacity - meeting.confirmed_count()
+    waiting = meeting.registrations.filter(status=RegistrationStatus.WAITING).order_by("created_at", "pk")
+    moved = list(waiting if free is None else waiting[: max(free, 0)])
+    for registration in moved:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        log.info("meeting %s: registration %s moved up from the waiting list", meeting.pk, registration.pk)
+    return moved

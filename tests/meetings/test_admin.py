@@ -94,6 +94,8 @@ def test_times_are_entered_in_the_meetings_time_zone(staff_client, ga, term):
             "end_1": "17:00",
             "time_zone": "Europe/Paris",
             "venue": "Hôtel de Ville, Paris",
+            "attendance_mode": "in_person",
+            "online_link_opens_minutes": "30",
             "host": "",
             "status_note": "",
             **_empty_inlines(),
@@ -271,6 +273,7 @@ def test_a_non_voting_members_voting_delegate_is_refused_on_the_meeting_page(sta
             name="Delegate",
             email="delegate@example.org",
             is_voting_delegate="on",
+            status="confirmed",
         )
         return staff_client.post(url, data)
 
