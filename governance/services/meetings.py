@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Organisation, User
 
-from .. import access, notices
+from .. import access, notices, registration_notices
 from ..models import Invitation, Meeting, MeetingStatus, Registration, RegistrationStatus
 from ..notifications.models import Delivery
 
@@ -239,6 +239,7 @@ def register_delegate(meeting_id, organisation_id, by_user_id, name, email, is_v
     except IntegrityError:  # a concurrent request of the same organisation won
         raise MeetingError(_("This delegate was registered at the same moment; reload the page.")) from None
     log.info("meeting %s: %s registered delegate %s", meeting.pk, organisation.pk, registration.pk)
+    registration_notices.confirm(registration, by_user_id)
     return registration
 
 
@@ -265,4 +266,5 @@ def _move_up_waiting_list(meeting):
         registration.status = RegistrationStatus.CONFIRMED
         registration.save(update_fields=["status", "updated_at"])
         log.info("meeting %s: registration %s moved up from the waiting list", meeting.pk, registration.pk)
+        registration_notices.confirm(registration)
     return moved
