@@ -5,6 +5,7 @@ password (DEMO_PASSWORD, default wego-demo-2026). Safe to run again."""
 import datetime
 import os
 import zoneinfo
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from governance.models import (
     AgendaItem,
+    AttendanceMode,
     Body,
     BodySlug,
     Document,
@@ -162,6 +164,7 @@ class Command(BaseCommand):
                     "end": end,
                     "time_zone": plan["time_zone"],
                     "venue": plan["venue"],
+                    **plan["details"],
                 },
             )
             for position, (item, description) in enumerate(plan["agenda"], start=1):
@@ -198,7 +201,24 @@ MEETING_PLANS = [
         "starts": datetime.time(9, 30),
         "ends": datetime.time(13, 0),
         "time_zone": "Asia/Almaty",
-        "venue": "Almaty City Akimat, 4 Republic Square, Almaty, Kazakhstan",
+        "venue": "Almaty City Akimat",
+        "details": {
+            "address": "4 Republic Square, Almaty 050001, Kazakhstan",
+            "latitude": Decimal("43.238293"),
+            "longitude": Decimal("76.945465"),
+            "attendance_mode": AttendanceMode.HYBRID,
+            "online_url": "https://meet.example.org/wego-general-assembly",
+            "capacity": 150,
+            "capacity_per_member": 3,
+            "description": (
+                "The General Assembly of all full members sets WeGO's strategic direction for the next "
+                "three years and elects the **President City** and the **Executive Vice President City**.\n\n"
+                "- Day one: reports, the strategic plan and the admission of new members\n"
+                "- Day two: elections and the declaration of the assembly\n\n"
+                "Each full member votes through its voting delegate; register delegates below. Members who "
+                "cannot travel follow online: the link appears on this page shortly before the start."
+            ),
+        },
         "working_paper": "Strategic plan 2027–2029 (working paper)",
         "agenda": [
             ("Opening and welcome by the host city", "Welcome by the Mayor of Almaty, host city of the assembly."),
@@ -227,7 +247,15 @@ MEETING_PLANS = [
         "starts": datetime.time(14, 0),
         "ends": datetime.time(17, 30),
         "time_zone": "Asia/Seoul",
-        "venue": "Seoul City Hall, 110 Sejong-daero, Jung-gu, Seoul, Republic of Korea",
+        "venue": "Seoul City Hall",
+        "details": {
+            "address": "110 Sejong-daero, Jung-gu, Seoul 04524, Republic of Korea",
+            "latitude": Decimal("37.566295"),
+            "longitude": Decimal("126.977945"),
+            "attendance_mode": AttendanceMode.IN_PERSON,
+            "capacity_per_member": 2,
+            "description": ("The Executive Committee reviews the year's activities and prepares the General Assembly."),
+        },
         "working_paper": "Work plan and budget (working paper)",
         "agenda": [
             ("Opening and adoption of the agenda", ""),
