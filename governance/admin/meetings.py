@@ -77,20 +77,22 @@ class CancelForm(forms.Form):
 
 def reach_summary(reach, done):
     """One sentence on how many members a notice reached (``done``) or
-    would reach, and the names of those it could not."""
+    would reach, at how many addresses."""
     if done:
         text = ngettext(
-            "%(reached)d of %(invited)d invited member notified (%(addresses)d e-mail addresses).",
-            "%(reached)d of %(invited)d invited members notified (%(addresses)d e-mail addresses).",
+            "%(reached)d of %(invited)d invited member notified",
+            "%(reached)d of %(invited)d invited members notified",
             len(reach.invited),
         )
     else:
         text = ngettext(
-            "%(reached)d of %(invited)d invited member will be notified (%(addresses)d e-mail addresses).",
-            "%(reached)d of %(invited)d invited members will be notified (%(addresses)d e-mail addresses).",
+            "%(reached)d of %(invited)d invited member will be notified",
+            "%(reached)d of %(invited)d invited members will be notified",
             len(reach.invited),
         )
-    return text % {"reached": len(reach.reached), "invited": len(reach.invited), "addresses": reach.addresses}
+    addresses = ngettext("(%(addresses)d e-mail address).", "(%(addresses)d e-mail addresses).", reach.addresses)
+    values = {"reached": len(reach.reached), "invited": len(reach.invited), "addresses": reach.addresses}
+    return f"{text % values} {addresses % values}"
 
 
 def unreached_summary(reach):
@@ -304,13 +306,19 @@ class MeetingAdmin(admin.ModelAdmin):
                 self.message_user(request, str(error), messages.ERROR)
 
     def _run(self, request, queryset, service, done, **options):
+        """Run ``service`` on each meeting; ``done(meeting)`` gives what to
+        say after a success, and a warning (or "")."""
         for meeting in queryset:
             try:
                 service(meeting.pk, request.user.pk, **options)
             except meeting_services.MeetingError as error:
                 self.message_user(request, f"{meeting}: {error}", messages.ERROR)
             else:
-                self.message_user(request, done(meeting), messages.SUCCESS)
+                said, warning = done(meeting)
+                self.message_user(request, said, messages.SUCCESS)
+                if warning:
+                    # Said apart, as a warning: someone must reach them another way.
+                    self.message_user(request, f"{meeting}: {warning}", messages.WARNING)
 
     def _confirm(self, request, queryset, action, title, form=None):
         """The page that asks before convening or cancelling: who will be
@@ -344,8 +352,8 @@ class MeetingAdmin(admin.ModelAdmin):
 
         def done(meeting):
             reach = meeting_services.convening_reach(Meeting.objects.get(pk=meeting.pk))
-            message = _("%(meeting)s is convened.") % {"meeting": meeting}
-            return " ".join(filter(None, [message, reach_summary(reach, True), unreached_summary(reach)]))
+            said = " ".join([_("%(meeting)s is convened.") % {"meeting": meeting}, reach_summary(reach, True)])
+            return said, unreached_summary(reach)
 
         self._run(request, queryset, meeting_services.convene_meeting, done)
         return None
@@ -360,9 +368,9 @@ class MeetingAdmin(admin.ModelAdmin):
         def done(meeting):
             message = _("%(meeting)s is cancelled.") % {"meeting": meeting}
             if not told[meeting.pk]:
-                return " ".join([message, gettext("No notice is sent: it had not been convened.")])
+                return " ".join([message, gettext("No notice is sent: it had not been convened.")]), ""
             reach = meeting_services.notice_reach(Meeting.objects.select_related("body").get(pk=meeting.pk))
-            return " ".join(filter(None, [message, reach_summary(reach, True), unreached_summary(reach)]))
+            return " ".join([message, reach_summary(reach, True)]), unreached_summary(reach)
 
         self._run(request, queryset, meeting_services.cancel_meeting, done, reason=form.cleaned_data["reason"])
         return None
@@ -373,7 +381,7 @@ class MeetingAdmin(admin.ModelAdmin):
             request,
             queryset,
             meeting_services.mark_meeting_held,
-            lambda meeting: _("%(meeting)s is marked as held.") % {"meeting": meeting},
+            lambda meeting: (_("%(meeting)s is marked as held.") % {"meeting": meeting}, ""),
         )
 
 

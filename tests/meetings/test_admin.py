@@ -156,7 +156,7 @@ def test_convening_asks_first_and_says_who_will_be_told(
     make_contact(seoul, email="focal@seoul.go.kr")
     response = _act(staff_client, "convene", excom_meeting)
     page = response.content.decode()
-    assert "1 of 2 invited members will be notified (1 e-mail addresses)." in page
+    assert "1 of 2 invited members will be notified (1 e-mail address)." in page
     assert '<ul class="unreached"><li>Almaty</li></ul>' in page
     excom_meeting.refresh_from_db()
     assert excom_meeting.status == MeetingStatus.PLANNED
@@ -169,8 +169,11 @@ def test_convening_invites_the_members_who_may_attend_and_counts_those_told(
     make_contact(seoul, email="focal@seoul.go.kr")
     response = _act(staff_client, "convene", excom_meeting, confirmed="yes")
     page = response.content.decode()
-    assert "EXCOM 2026 is convened. 1 of 2 invited members notified (1 e-mail addresses)." in page
-    assert "Not notified, no contact with a notice role and an e-mail address: Almaty." in page
+    assert "EXCOM 2026 is convened. 1 of 2 invited members notified (1 e-mail address)." in page
+    assert (
+        '<li class="warning">EXCOM 2026: Not notified, no contact with a notice role and an e-mail address: Almaty.'
+        in page
+    )
     excom_meeting.refresh_from_db()
     assert excom_meeting.status == MeetingStatus.CONVENED
     assert set(Invitation.objects.values_list("organisation__name", flat=True)) == {"Seoul", "Almaty"}
