@@ -9,7 +9,7 @@ from django.urls import reverse
 from icalendar import Calendar
 from PIL import Image
 
-from governance.models import CalendarFeed
+from governance.models import CalendarFeed, Registration
 from governance.services import meetings as meeting_services
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +132,13 @@ def test_the_profile_shows_the_current_logo_and_a_labelled_way_to_remove_it(clie
     paris.refresh_from_db()
     assert not paris.logo
     assert "The current logo" not in client.get(url).content.decode()
+
+
+def test_my_page_says_which_delegates_are_on_a_waiting_list(client, paris_user, paris, seoul, ga_meeting):
+    ga_meeting.capacity = 1
+    ga_meeting.save()
+    Registration.objects.create(meeting=ga_meeting, organisation=seoul, name="Min", email="min@seoul.go.kr")
+    meeting_services.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "Anne", "anne@paris.fr")
+    client.force_login(paris_user)
+    html = client.get(reverse("member_home:index")).content.decode()
+    assert "Anne" in html and '<span class="badge badge-waiting">Waiting list</span>' in html
