@@ -16,10 +16,11 @@ and meeting documents, decided here and nowhere else.
 """
 
 from django.db.models import Q
+from django.utils import timezone
 
 from members.models import Organisation
 
-from .models import Document, DocumentState, DocumentVisibility, Meeting
+from .models import Document, DocumentState, DocumentVisibility, Meeting, RegistrationStatus
 
 
 def is_secretariat(user):
@@ -45,6 +46,23 @@ def may_act_for(user, organisation, meeting):
         organisations_of(user).filter(pk=organisation.pk).exists()
         and meeting.invited_organisations().filter(pk=organisation.pk).exists()
     )
+
+
+def may_join_online(user, meeting, now=None):
+    """Whether ``user`` sees the link of an online or hybrid meeting: the
+    secretariat always; otherwise someone acting for a member with a
+    delegate registered (not waiting) for it, from the time the meeting sets
+    before its start until its end."""
+    if not (meeting.is_online and meeting.online_url) or meeting.status in ("held", "cancelled"):
+        return False
+    if is_secretariat(user):
+        return True
+    now = now or timezone.now()
+    if not meeting.online_link_opens_at() <= now <= meeting.end:
+        return False
+    return meeting.registrations.filter(
+        status=RegistrationStatus.CONFIRMED, organisation__in=organisations_of(user).values("pk")
+    ).exists()
 
 
 def _documents_open_to(organisations):

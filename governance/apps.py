@@ -9,4 +9,4 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         # The meeting notices register their kinds with the outbox, and the
         # members' pages learn of offices and the Executive Committee.
-        from . import members, notices  # noqa: F401
+        from . import members, notices, registration_notices  # noqa: F401

@@ -42,3 +42,37 @@ class DelegateForm(forms.Form):
         self.organisation = organisation
         if not Registration.may_name_voting_delegate(organisation):
             del self.fields["is_voting_delegate"]
+
+    @property
+    def anchor(self):
+        """The id of the form's error summary: the form's action points
+        there, so after a refusal the browser scrolls to the summary and
+        moves the focus onto it (it is focusable), with no script."""
+        return f"delegates-{self.organisation.pk}-errors"
+
+    def refuse(self, message, field=None):
+        """Show a refusal of the service beside the field it concerns (or
+        above the form), keeping what was typed."""
+        self.add_error(field if field in self.fields else None, message)
+
+    def point_at_errors(self):
+        """Tie each field in error to its message (aria-invalid,
+        aria-describedby with the help text) for screen readers."""
+        for name, field in self.fields.items():
+            if name not in self.errors:
+                continue
+            described = [self.error_id(name)]
+            if field.help_text:
+                described.append(f"{self[name].auto_id}_helptext")
+            field.widget.attrs.update({"aria-invalid": "true", "aria-describedby": " ".join(described)})
+
+    def error_summary(self):
+        """Every error of the form, each with the id of its field (None for
+        the form as a whole), for the summary at the top of the form."""
+        summary = [(None, error) for error in self.non_field_errors()]
+        for name in self.fields:
+            summary += [(self[name].auto_id, error) for error in self.errors.get(name, [])]
+        return summary
+
+    def error_id(self, name):
+        return f"{self[name].auto_id}_error"

@@ -6,11 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import m49
 from .models import (
@@ -23,6 +24,37 @@ from .models import (
     User,
 )
 from .resources import OrganisationResource
+
+
+class ReadableHistoryHelper(HistoricalRecordContextHelper):
+    """A history page's changes in words: a choice by its label, an empty
+    value as the field means it (see EMPTY_MEANS), not "None"."""
+
+    EMPTY_MEANS = {
+        "start_date": _("since before the portal's records"),
+        "end_date": _("open-ended"),
+        "standing": _("none (status from the dates)"),
+    }
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if value in (None, ""):
+            return self.EMPTY_MEANS.get(change.field, "—")
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+
+class ReadableHistoryAdmin(SimpleHistoryAdmin):
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        for record in historical_records:
+            # The history list prints the reason as is: "None" when none was given.
+            record.history_change_reason = record.history_change_reason or "—"
 
 
 class MembershipStatusFilter(admin.SimpleListFilter):
@@ -85,7 +117,7 @@ class MembershipCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(ImportExportMixin, ReadableHistoryAdmin):
     # "example.org" typed in the website field means https://example.org.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     resource_classes = [OrganisationResource]
@@ -137,23 +169,68 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
         membership = _membership_or_none(obj)
         if membership is None:
             return "—"
-        rows = membership.history.select_related("category", "history_user").order_by("-history_date")
+        rows = list(membership.history.select_related("category", "history_user").order_by("history_date", "pk"))
+        lines = []
+        previous = None
+        for row in rows:
+            if previous is None:
+                changes = [(field, None, _membership_value(row, field)) for field in MEMBERSHIP_HISTORY_FIELDS]
+            else:
+                changes = [
+                    (field, _membership_value(previous, field), _membership_value(row, field))
+                    for field in MEMBERSHIP_HISTORY_FIELDS
+                    if _membership_value(previous, field) != _membership_value(row, field)
+                ]
+            lines.append((row, changes))
+            previous = row
         return format_html_join(
             "\n",
-            "<div>{} — {} · {} · {} → {} · {} ({})</div>",
+            '<div class="membership-change"><strong>{} · {} · {}</strong>{}{}</div>',
             (
                 (
                     timezone.localtime(row.history_date).strftime("%Y-%m-%d %H:%M"),
                     row.get_history_type_display(),
-                    row.category,
-                    row.start_date or "…",
-                    row.end_date or "…",
-                    row.get_standing_display(),
-                    row.history_user or _("system"),
+                    row.history_user or _("the portal"),
+                    format_html(" — {}", row.history_change_reason) if row.history_change_reason else "",
+                    format_html(
+                        "<ul>{}</ul>",
+                        format_html_join(
+                            "",
+                            "<li>{}: {}</li>",
+                            (
+                                (
+                                    Membership._meta.get_field(field).verbose_name,
+                                    new if old is None else format_html("{} → {}", old, new),
+                                )
+                                for field, old, new in changes
+                            ),
+                        ),
+                    )
+                    if changes
+                    else format_html(" — {}", _("no change to the terms")),
                 )
-                for row in rows
+                for row, changes in reversed(lines)
             ),
         )
+
+
+# What the membership history shows, in words rather than raw values.
+MEMBERSHIP_HISTORY_FIELDS = ["category", "joined_on", "start_date", "end_date", "standing", "standing_reason"]
+
+
+def _membership_value(row, field):
+    value = getattr(row, field)
+    if field == "start_date" and value is None:
+        return str(_("since before the portal's records"))
+    if field == "end_date" and value is None:
+        return str(_("open-ended"))
+    if field == "joined_on" and value is None:
+        return str(_("not recorded"))
+    if field == "standing":
+        return str(row.get_standing_display() or _("none (status from the dates)"))
+    if field == "standing_reason":
+        return value or "—"
+    return str(value)
 
 
 def _membership_or_none(organisation):
@@ -164,7 +241,7 @@ def _membership_or_none(organisation):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ReadableHistoryAdmin):
     list_display = ["organisation", "category", "status_display", "joined_on", "start_date", "end_date"]
     list_filter = [MembershipStatusFilter, "category", RegionFilter]
     list_select_related = ["organisation", "category"]
@@ -183,7 +260,7 @@ class ContactRoleInline(admin.TabularInline):
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(ReadableHistoryAdmin):
     list_display = ["name", "organisation", "email", "roles_display", "language", "user"]
     list_filter = ["roles__role", "language"]
     list_select_related = ["organisation", "user"]

@@ -1,5 +1,6 @@
 from django import forms
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -96,6 +97,23 @@ def _formfield(model_field, **kwargs):
     return model_field.formfield(**kwargs)
 
 
+class LogoInput(forms.ClearableFileInput):
+    """The logo as the directory shows it (through the members:logo view:
+    uploads are never served from MEDIA_URL), with a labelled checkbox to
+    remove it, instead of Django's raw "Currently: logos/…" link."""
+
+    template_name = "members/widgets/logo_input.html"
+    logo_url = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # The file's name changes with each upload: a new logo is not hidden
+        # behind the view's cached answer.
+        version = value.name.rsplit("/", 1)[-1] if value else ""
+        context["widget"]["logo_url"] = f"{self.logo_url}?v={version}" if self.logo_url else ""
+        return context
+
+
 class OrganisationProfileForm(forms.ModelForm):
     """What a member's representative may change of its public profile.
 
@@ -108,6 +126,11 @@ class OrganisationProfileForm(forms.ModelForm):
         fields = ["description", "website", "logo"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6, "maxlength": 1000}),
-            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+            "logo": LogoInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
         }
         help_texts = {"logo": _("PNG, JPEG or WebP, at most 1 MB. Shown publicly.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["logo"].widget.logo_url = reverse("members:logo", args=[self.instance.slug])

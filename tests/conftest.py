@@ -184,6 +184,28 @@ def page(browser):
 
 
 @pytest.fixture
+def log_in_browser(live_server):
+    """Give a browser page the session of ``user``, as if they had logged in
+    (the login form itself is tested in tests/meetings/test_browser.py)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    def log_in(page, user):
+        session = import_module(settings.SESSION_ENGINE).SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}]
+        )
+
+    return log_in
+
+
+@pytest.fixture
 def eager(settings):
     """The embedded default's Celery: tasks run in the process that commits,
     mail goes to Django's test outbox."""

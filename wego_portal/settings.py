@@ -345,6 +345,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# Country names as people write them, not ISO 3166's sorting forms.
+COUNTRIES_OVERRIDE = {
+    "BS": _("Bahamas"),
+    "NR": _("Nauru"),
+    "FK": _("Falkland Islands"),
+    "VG": _("British Virgin Islands"),
+    "VI": _("U.S. Virgin Islands"),
+    "MF": _("Saint Martin"),
+    "SX": _("Sint Maarten"),
+}
+
 # --- Import and export (the secretariat's CSV) ------------------------------
 from import_export.formats.base_formats import CSV, JSON  # noqa: E402
 

@@ -9,12 +9,15 @@ from django.urls import include, path, re_path
 from governance.views import meetings as meeting_views
 
 from . import operations, views
+from .admin_csp import with_admin_policy
 
 # Staff sign in through allauth's protected, rate-limited login, never through
 # a second, unthrottled form.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "WeGO Portal — Secretariat"
 admin.site.site_title = "WeGO Portal"
+# The admin's pages carry the hashes of third-party inline attributes.
+admin.site.admin_view = with_admin_policy(admin.site.admin_view)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -7,8 +7,13 @@ import zoneinfo
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db import models
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
@@ -18,10 +23,17 @@ from ..models import (
     DocumentState,
     Invitation,
     Meeting,
+    MeetingStatus,
     Registration,
     Resolution,
 )
 from ..services import meetings as meeting_services
+
+
+def _https_by_default(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # "meet.example.org/x" means https://
+    return model_field.formfield(**kwargs)
 
 
 class MeetingAdminForm(forms.ModelForm):
@@ -31,6 +43,7 @@ class MeetingAdminForm(forms.ModelForm):
     class Meta:
         model = Meeting
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
+        formfield_callback = _https_by_default
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,6 +64,45 @@ class MeetingAdminForm(forms.ModelForm):
         return cleaned
 
 
+class CancelForm(forms.Form):
+    """The reason for a cancellation, which the notice to the members quotes."""
+
+    reason = forms.CharField(
+        label=_("Reason for the cancellation"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Quoted in the notice to the members of a convened meeting, and shown on the meeting's page."),
+    )
+
+
+def reach_summary(reach, done):
+    """One sentence on how many members a notice reached (``done``) or
+    would reach, at how many addresses."""
+    if done:
+        text = ngettext(
+            "%(reached)d of %(invited)d invited member notified",
+            "%(reached)d of %(invited)d invited members notified",
+            len(reach.invited),
+        )
+    else:
+        text = ngettext(
+            "%(reached)d of %(invited)d invited member will be notified",
+            "%(reached)d of %(invited)d invited members will be notified",
+            len(reach.invited),
+        )
+    addresses = ngettext("(%(addresses)d e-mail address).", "(%(addresses)d e-mail addresses).", reach.addresses)
+    values = {"reached": len(reach.reached), "invited": len(reach.invited), "addresses": reach.addresses}
+    return f"{text % values} {addresses % values}"
+
+
+def unreached_summary(reach):
+    if not reach.unreached:
+        return ""
+    return gettext("Not notified, no contact with a notice role and an e-mail address: %(names)s.") % {
+        "names": ", ".join(organisation.name for organisation in reach.unreached)
+    }
+
+
 class _ParentMeetingMixin:
     """Offer only the meeting's own agenda items."""
 
@@ -68,16 +120,34 @@ def _became_final(form):
     return form.instance.state == DocumentState.FINAL and "state" in form.changed_data
 
 
+class DocumentFileInput(forms.ClearableFileInput):
+    """A stored document as a link to its download view (uploads are never
+    served from MEDIA_URL), not its long random storage name; a document
+    is required, so there is no "clear" box: replace it or delete the row."""
+
+    template_name = "governance/widgets/document_file_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        document = getattr(value, "instance", None)
+        if document is not None and document.pk:
+            context["widget"]["download_url"] = document.get_absolute_url()
+            context["widget"]["extension"] = document.extension.lstrip(".").upper()
+        return context
+
+
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
     extra = 0
     fields = ["position", "title", "description"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
 
 class DocumentInline(_ParentMeetingMixin, admin.TabularInline):
     model = Document
     extra = 0
     fields = ["title", "kind", "file", "state", "visibility", "agenda_item", "position"]
+    formfield_overrides = {models.FileField: {"widget": DocumentFileInput}}
 
 
 class InvitationInline(admin.TabularInline):
@@ -94,7 +164,7 @@ class InvitationInline(admin.TabularInline):
 class RegistrationInline(admin.TabularInline):
     model = Registration
     extra = 0
-    fields = ["organisation", "name", "email", "is_voting_delegate", "registered_by"]
+    fields = ["organisation", "name", "email", "is_voting_delegate", "status", "registered_by"]
     readonly_fields = ["registered_by"]
     raw_id_fields = ["organisation"]
 
@@ -121,17 +191,34 @@ class ResolutionInline(_ParentMeetingMixin, admin.StackedInline):
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
     form = MeetingAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     list_display = ["__str__", "body", "start_display", "venue", "status", "host", "registration_count"]
     list_filter = ["status", "body", "kind", "term"]
     list_select_related = ["body", "host"]
     search_fields = ["title", "venue", "slug"]
     date_hierarchy = "start"
     raw_id_fields = ["host"]
-    readonly_fields = ["status", "quorum_display", "sequence", "convened_at", "uid"]
+    readonly_fields = ["status", "notice_reach_display", "quorum_display", "sequence", "convened_at", "uid"]
     fieldsets = [
         (None, {"fields": ["body", "term", "kind", "title", "slug"]}),
-        (_("When and where"), {"fields": [("start", "end"), "time_zone", "venue", "host"]}),
-        (_("Status"), {"fields": ["status", "status_note", "convened_at"]}),
+        (
+            _("When and where"),
+            {
+                "fields": [
+                    ("start", "end"),
+                    "time_zone",
+                    "attendance_mode",
+                    "venue",
+                    "address",
+                    ("latitude", "longitude"),
+                    "host",
+                ]
+            },
+        ),
+        (_("Online"), {"fields": ["online_url", "online_link_opens_minutes"]}),
+        (_("Description and registrations"), {"fields": ["description", ("capacity", "capacity_per_member")]}),
+        (_("Status"), {"fields": ["status", "status_note", "convened_at", "notice_reach_display"]}),
         (_("Quorum"), {"fields": ["quorum_display"]}),
         (_("Calendar"), {"fields": ["uid", "sequence"], "classes": ["collapse"]}),
     ]
@@ -155,6 +242,28 @@ class MeetingAdmin(admin.ModelAdmin):
     @admin.display(description=_("delegates"), ordering="registrations_total")
     def registration_count(self, obj):
         return obj.registrations_total
+
+    @admin.display(description=_("members notified"))
+    def notice_reach_display(self, obj):
+        """After convening: whom the convening notice reached, as recorded;
+        before: whom it would reach now."""
+        if not obj.pk:
+            return "—"
+        reach = meeting_services.convening_reach(obj)
+        done = reach is not None
+        if not done:
+            if obj.status != MeetingStatus.PLANNED:
+                return "—"
+            reach = meeting_services.notice_reach(obj)
+        summary = reach_summary(reach, done)
+        if not reach.unreached:
+            return summary
+        return format_html(
+            "{}<br>{}<ul>{}</ul>",
+            summary,
+            _("Not notified (no contact with a notice role and an e-mail address):"),
+            format_html_join("", "<li>{}</li>", ((organisation.name,) for organisation in reach.unreached)),
+        )
 
     @admin.display(description=_("quorum"))
     def quorum_display(self, obj):
@@ -196,26 +305,84 @@ class MeetingAdmin(admin.ModelAdmin):
             except meeting_services.MeetingError as error:  # changed by someone else meanwhile
                 self.message_user(request, str(error), messages.ERROR)
 
-    def _run(self, request, queryset, service, done):
+    def _run(self, request, queryset, service, done, **options):
+        """Run ``service`` on each meeting; ``done(meeting)`` gives what to
+        say after a success, and a warning (or "")."""
         for meeting in queryset:
             try:
-                service(meeting.pk, request.user.pk)
+                service(meeting.pk, request.user.pk, **options)
             except meeting_services.MeetingError as error:
                 self.message_user(request, f"{meeting}: {error}", messages.ERROR)
             else:
-                self.message_user(request, done % {"meeting": meeting}, messages.SUCCESS)
+                said, warning = done(meeting)
+                self.message_user(request, said, messages.SUCCESS)
+                if warning:
+                    # Said apart, as a warning: someone must reach them another way.
+                    self.message_user(request, f"{meeting}: {warning}", messages.WARNING)
 
-    @admin.action(description=_("Convene (invite the members who may attend)"), permissions=["change"])
+    def _confirm(self, request, queryset, action, title, form=None):
+        """The page that asks before convening or cancelling: who will be
+        told, who cannot be, and (cancelling) the reason for the notice."""
+        rows = []
+        for meeting in queryset.select_related("body", "term"):
+            tells = (
+                meeting.status == MeetingStatus.PLANNED
+                if action == "convene"
+                else meeting.status == MeetingStatus.CONVENED
+            )
+            rows.append({"meeting": meeting, "tells": tells, "reach": meeting_services.notice_reach(meeting)})
+        for row in rows:
+            row["summary"] = reach_summary(row["reach"], done=False) if row["tells"] else ""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "action": action,
+            "rows": rows,
+            "form": form,
+            "queryset": queryset,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/governance/meeting/confirm_action.html", context)
+
+    @admin.action(description=_("Convene (invite the members who may attend)…"), permissions=["change"])
     def convene(self, request, queryset):
-        self._run(request, queryset, meeting_services.convene_meeting, _("%(meeting)s is convened."))
+        if request.POST.get("confirmed") != "yes":
+            return self._confirm(request, queryset, "convene", _("Convene these meetings?"))
 
-    @admin.action(description=_("Cancel"), permissions=["change"])
+        def done(meeting):
+            reach = meeting_services.convening_reach(Meeting.objects.get(pk=meeting.pk))
+            said = " ".join([_("%(meeting)s is convened.") % {"meeting": meeting}, reach_summary(reach, True)])
+            return said, unreached_summary(reach)
+
+        self._run(request, queryset, meeting_services.convene_meeting, done)
+        return None
+
+    @admin.action(description=_("Cancel…"), permissions=["change"])
     def cancel(self, request, queryset):
-        self._run(request, queryset, meeting_services.cancel_meeting, _("%(meeting)s is cancelled."))
+        form = CancelForm(request.POST if request.POST.get("confirmed") == "yes" else None)
+        if not form.is_bound or not form.is_valid():
+            return self._confirm(request, queryset, "cancel", _("Cancel these meetings?"), form)
+        told = {meeting.pk: meeting.status == MeetingStatus.CONVENED for meeting in queryset}
+
+        def done(meeting):
+            message = _("%(meeting)s is cancelled.") % {"meeting": meeting}
+            if not told[meeting.pk]:
+                return " ".join([message, gettext("No notice is sent: it had not been convened.")]), ""
+            reach = meeting_services.notice_reach(Meeting.objects.select_related("body").get(pk=meeting.pk))
+            return " ".join([message, reach_summary(reach, True)]), unreached_summary(reach)
+
+        self._run(request, queryset, meeting_services.cancel_meeting, done, reason=form.cleaned_data["reason"])
+        return None
 
     @admin.action(description=_("Mark as held"), permissions=["change"])
     def mark_held(self, request, queryset):
-        self._run(request, queryset, meeting_services.mark_meeting_held, _("%(meeting)s is marked as held."))
+        self._run(
+            request,
+            queryset,
+            meeting_services.mark_meeting_held,
+            lambda meeting: (_("%(meeting)s is marked as held.") % {"meeting": meeting}, ""),
+        )
 
 
 @admin.register(Document)

@@ -13,6 +13,7 @@ import secrets
 import uuid
 import zoneinfo
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Organisation, with_update_field
 
 from ..files import validate_meeting_document
+from ..text import render_markdown
 from .offices import Body, BodySlug, Office, PostRole, Term
 
 
@@ -45,6 +47,17 @@ def validate_time_zone(value):
 class MeetingKind(models.TextChoices):
     REGULAR = "regular", _("Regular")
     EXTRAORDINARY = "extraordinary", _("Extraordinary")
+
+
+class AttendanceMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid (in person and online)")
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Registered")
+    WAITING = "waiting", _("On the waiting list")
 
 
 class MeetingStatus(models.TextChoices):
@@ -135,6 +148,37 @@ class Meeting(models.Model):
         help_text=_("IANA name of the venue's time zone, for example Europe/Paris."),
     )
     venue = models.CharField(_("venue"), max_length=300, help_text=_("Place and city. Shown publicly."))
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Markdown: paragraphs, **bold**, *italics*, lists and links. Shown to those who may attend."),
+    )
+    attendance_mode = models.CharField(
+        _("held"), max_length=20, choices=AttendanceMode.choices, default=AttendanceMode.IN_PERSON
+    )
+    address = models.CharField(
+        _("address"), max_length=300, blank=True, help_text=_("The venue's street address. Shown publicly.")
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    online_url = models.URLField(
+        _("online meeting link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Shown only to the registered delegates' representatives, from the time set below."),
+    )
+    online_link_opens_minutes = models.PositiveSmallIntegerField(
+        _("link shown from (minutes before the start)"), default=30
+    )
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("Delegates in all; beyond it a waiting list. Empty: no limit."),
+    )
+    capacity_per_member = models.PositiveSmallIntegerField(
+        _("places per member"), null=True, blank=True, help_text=_("Delegates per member. Empty: no limit.")
+    )
     host = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -163,6 +207,9 @@ class Meeting(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="meeting_ends_after_start"),
             models.CheckConstraint(condition=Q(status__in=MeetingStatus.values), name="meeting_status_valid"),
+            models.CheckConstraint(
+                condition=Q(attendance_mode__in=AttendanceMode.values), name="meeting_attendance_mode_valid"
+            ),
         ]
 
     def __str__(self):
@@ -197,6 +244,23 @@ class Meeting(models.Model):
 
     def has_started(self, now=None):
         return (now or timezone.now()) >= self.start
+
+    @property
+    def is_online(self):
+        return self.attendance_mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID)
+
+    @property
+    def has_venue(self):
+        return self.attendance_mode in (AttendanceMode.IN_PERSON, AttendanceMode.HYBRID)
+
+    def online_link_opens_at(self):
+        return self.start - timedelta(minutes=self.online_link_opens_minutes)
+
+    def confirmed_count(self):
+        return self.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+
+    def description_html(self):
+        return render_markdown(self.description)
 
     def accepts_registrations(self, now=None):
         """Delegates may be registered and changed until the meeting starts."""
@@ -255,6 +319,15 @@ class Meeting(models.Model):
         "venue",
         "host",
         "status_note",
+        "description",
+        "attendance_mode",
+        "address",
+        "latitude",
+        "longitude",
+        "online_url",
+        "online_link_opens_minutes",
+        "capacity",
+        "capacity_per_member",
     )
     FINAL_STATUSES = ("held", "cancelled")
 
@@ -263,6 +336,12 @@ class Meeting(models.Model):
         self._refuse_change_once_final()
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("A meeting ends after it starts.")})
+        if self.attendance_mode in (AttendanceMode.ONLINE, AttendanceMode.HYBRID) and not self.online_url:
+            raise ValidationError({"online_url": _("An online or hybrid meeting needs its online meeting link.")})
+        if self.attendance_mode == AttendanceMode.IN_PERSON and self.online_url:
+            raise ValidationError({"online_url": _("A meeting held in person only has no online link.")})
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both the latitude and the longitude of the venue, or neither."))
         if self.start and self.term_id:
             day = self.local_start.date()
             term = self.term
@@ -328,6 +407,14 @@ class AgendaItem(models.Model):
 
     def get_absolute_url(self):
         return self.meeting.get_absolute_url() + f"#item-{self.pk}"
+
+    def save(self, *args, **kwargs):
+        # A new item given no position is numbered after the last one, so
+        # items added together (the admin's rows) keep the order they came in.
+        if self._state.adding and not self.position and self.meeting_id:
+            last = AgendaItem.objects.filter(meeting_id=self.meeting_id).aggregate(last=models.Max("position"))["last"]
+            self.position = (last or 0) + 1
+        super().save(*args, **kwargs)
 
 
 class DocumentKind(models.TextChoices):
@@ -456,6 +543,9 @@ class Registration(models.Model):
     name = models.CharField(_("delegate's name"), max_length=200)
     email = models.EmailField(_("delegate's e-mail address"))
     is_voting_delegate = models.BooleanField(_("voting delegate"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RegistrationStatus.choices, default=RegistrationStatus.CONFIRMED
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -480,6 +570,7 @@ class Registration(models.Model):
                 condition=Q(is_voting_delegate=True),
                 name="registration_one_voting_delegate",
             ),
+            models.CheckConstraint(condition=Q(status__in=RegistrationStatus.values), name="registration_status_valid"),
         ]
 
     def __str__(self):

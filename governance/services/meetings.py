@@ -8,6 +8,7 @@ place.
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from members.models import Organisation, User
 
-from .. import access, notices
-from ..models import Invitation, Meeting, MeetingStatus, Registration
+from .. import access, notices, registration_notices
+from ..models import Invitation, Meeting, MeetingStatus, Registration, RegistrationStatus
+from ..notifications.models import Delivery
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +29,12 @@ CHANGEABLE_FIELDS = {*Meeting.EDITABLE_FIELDS, "host_id"}
 
 
 class MeetingError(Exception):
-    """An action on a meeting that the rules do not allow; the message says why."""
+    """An action on a meeting that the rules do not allow; the message says
+    why, and ``field`` names the input it concerns, if one does."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 def _locked(meeting_id):
@@ -42,6 +49,55 @@ def _announce(meeting, event, by_user_id, changed=()):
     transaction so a notice is recorded with the change or not at all."""
     log.info("meeting %s %s by user %s %s", meeting.pk, event, by_user_id, ",".join(changed))
     notices.announce(meeting, event, by_user_id, changed)
+
+
+@dataclass(frozen=True)
+class NoticeReach:
+    """Whom a meeting's notice reaches: the members sitting in the meeting,
+    those with at least one contact to write to, and the addresses."""
+
+    invited: list
+    reached_ids: frozenset
+    addresses: int
+
+    @property
+    def reached(self):
+        return [organisation for organisation in self.invited if organisation.pk in self.reached_ids]
+
+    @property
+    def unreached(self):
+        """The members no one could be told at: no contact holding a notice
+        role (focal point, GA voting delegate) today."""
+        return [organisation for organisation in self.invited if organisation.pk not in self.reached_ids]
+
+
+def notice_reach(meeting):
+    """Whom a notice about ``meeting`` would reach now, before it is sent."""
+    contacts = notices.meeting_recipients(meeting)
+    return NoticeReach(
+        invited=list(meeting.invited_organisations().order_by("name")),
+        reached_ids=frozenset(contact.organisation_id for contact in contacts),
+        addresses=len({contact.email.strip().lower() for contact in contacts if contact.email}),
+    )
+
+
+def convening_reach(meeting):
+    """Whom the convening notice of ``meeting`` reached, as recorded: its
+    invitations, and the deliveries of the notice (None before convening)."""
+    deliveries = Delivery.objects.filter(
+        notification__kind=notices.MeetingNotice.CONVENED,
+        notification__content_type__app_label="governance",
+        notification__content_type__model="meeting",
+        notification__object_id=meeting.pk,
+    )
+    if meeting.convened_at is None:
+        return None
+    invited = [invitation.organisation for invitation in meeting.invitations.select_related("organisation")]
+    return NoticeReach(
+        invited=sorted(invited, key=lambda organisation: organisation.name),
+        reached_ids=frozenset(deliveries.exclude(contact=None).values_list("contact__organisation_id", flat=True)),
+        addresses=deliveries.count(),
+    )
 
 
 @transaction.atomic
@@ -148,17 +204,26 @@ def register_delegate(meeting_id, organisation_id, by_user_id, name, email, is_v
     organisation = _check_may_register(meeting, organisation_id, by_user_id)
     registrations = Registration.objects.filter(meeting=meeting, organisation=organisation)
     if registrations.filter(email__iexact=email).exists():
-        raise MeetingError(_("%(email)s is already registered.") % {"email": email})
+        raise MeetingError(_("%(email)s is already registered.") % {"email": email}, field="email")
     if is_voting_delegate and registrations.filter(is_voting_delegate=True).exists():
         raise MeetingError(
-            _("%(member)s already has a voting delegate; remove that one first.") % {"member": organisation}
+            _("%(member)s already has a voting delegate; remove that one first.") % {"member": organisation},
+            field="is_voting_delegate",
         )
+    if meeting.capacity_per_member is not None and registrations.count() >= meeting.capacity_per_member:
+        raise MeetingError(
+            _("%(member)s has registered %(count)d delegates, the most a member may for this meeting.")
+            % {"member": organisation, "count": registrations.count()}
+        )
+    # The meeting's row is locked: two registrations never take the last place.
+    full = meeting.capacity is not None and meeting.confirmed_count() >= meeting.capacity
     registration = Registration(
         meeting=meeting,
         organisation=organisation,
         name=name,
         email=email,
         is_voting_delegate=is_voting_delegate,
+        status=RegistrationStatus.WAITING if full else RegistrationStatus.CONFIRMED,
         registered_by_id=by_user_id,
     )
     try:
@@ -166,13 +231,15 @@ def register_delegate(meeting_id, organisation_id, by_user_id, name, email, is_v
         # the two above are the database's constraints, said more kindly.
         registration.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as error:
-        raise MeetingError(" ".join(error.messages)) from None
+        fields = [name for name in error.message_dict if name != "__all__"] if hasattr(error, "error_dict") else []
+        raise MeetingError(" ".join(error.messages), field=fields[0] if fields else None) from None
     try:
         with transaction.atomic():
             registration.save()
     except IntegrityError:  # a concurrent request of the same organisation won
         raise MeetingError(_("This delegate was registered at the same moment; reload the page.")) from None
     log.info("meeting %s: %s registered delegate %s", meeting.pk, organisation.pk, registration.pk)
+    registration_notices.confirm(registration, by_user_id)
     return registration
 
 
@@ -185,3 +252,19 @@ def remove_registration(registration_id, by_user_id):
     _check_may_register(meeting, registration.organisation_id, by_user_id)
     registration.delete()
     log.info("meeting %s: registration %s removed by user %s", meeting.pk, registration_id, by_user_id)
+    return _move_up_waiting_list(meeting)
+
+
+def _move_up_waiting_list(meeting):
+    """Give the places freed to the first on the waiting list, in the order
+    they registered; return those who moved up. The meeting's row is locked
+    by the caller."""
+    free = None if meeting.capacity is None else meeting.capacity - meeting.confirmed_count()
+    waiting = meeting.registrations.filter(status=RegistrationStatus.WAITING).order_by("created_at", "pk")
+    moved = list(waiting if free is None else waiting[: max(free, 0)])
+    for registration in moved:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        log.info("meeting %s: registration %s moved up from the waiting list", meeting.pk, registration.pk)
+        registration_notices.confirm(registration)
+    return moved

@@ -8,12 +8,14 @@ in, the login page), never the content.
 
 import datetime
 import functools
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,7 +26,7 @@ from .. import access
 from ..files import CONTENT_TYPES
 from ..forms import DelegateForm
 from ..ics import calendar_of
-from ..models import CalendarFeed, Meeting, Registration, Resolution
+from ..models import CalendarFeed, DocumentKind, Meeting, Registration, RegistrationStatus, Resolution
 from ..services import meetings as meeting_services
 
 PAST_PAGE_SIZE = 20
@@ -98,7 +100,7 @@ def _detail_context(request, meeting, delegate_forms=None):
     for item in agenda:
         for resolution in item.resolutions.all():
             resolution.carried = resolution.carries(quorum)
-    documents = access.documents_visible_to(user).filter(meeting=meeting).select_related("agenda_item")
+    documents = list(access.documents_visible_to(user).filter(meeting=meeting).select_related("agenda_item"))
     representing = []
     organisations = (
         access.organisations_of(user)
@@ -117,8 +119,20 @@ def _detail_context(request, meeting, delegate_forms=None):
                 "form": delegate_forms.get(organisation.pk) or DelegateForm(organisation=organisation),
             }
         )
+    now = timezone.now()
+    counts = dict(
+        meeting.registrations.values_list("status").annotate(total=Count("pk")).values_list("status", "total")
+    )
     return {
         "meeting": meeting,
+        "description": meeting.description_html(),
+        "tile_url": settings.TILE_URL,
+        "online_link": meeting.online_url if access.may_join_online(user, meeting, now) else "",
+        "online_link_later": meeting.is_online and now < meeting.online_link_opens_at(),
+        "confirmed_count": counts.get(RegistrationStatus.CONFIRMED, 0),
+        "waiting_count": counts.get(RegistrationStatus.WAITING, 0),
+        "calendar_links": calendar_links(meeting, request.build_absolute_uri(meeting.get_absolute_url())),
+        "minutes": [document for document in documents if document.kind == DocumentKind.MINUTES],
         "agenda": agenda,
         "documents": documents,
         "quorum": quorum,
@@ -175,6 +189,35 @@ def calendar_feed(request, token):
     return response
 
 
+def calendar_links(meeting, url):
+    """ "Add to Google Calendar" and "Add to Outlook" links: the meeting's
+    times in UTC, its place and the link back to its page."""
+    start, end = meeting.start.astimezone(datetime.UTC), meeting.end.astimezone(datetime.UTC)
+    place = ", ".join(part for part in [meeting.venue, meeting.address] if part)
+    google = "https://calendar.google.com/calendar/render?" + urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": str(meeting),
+            "dates": f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}",
+            "details": url,
+            "location": place,
+            "ctz": meeting.time_zone,
+        }
+    )
+    outlook = "https://outlook.office.com/calendar/0/deeplink/compose?" + urlencode(
+        {
+            "path": "/calendar/action/compose",
+            "rru": "addevent",
+            "subject": str(meeting),
+            "startdt": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "enddt": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "body": url,
+            "location": place,
+        }
+    )
+    return {"google": google, "outlook": outlook}
+
+
 def _ics_response(body, filename):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -193,10 +236,9 @@ def register_delegate(request, slug, organisation_id):
         raise Http404
     form = DelegateForm(request.POST, organisation=organisation)
     if not form.is_valid():
-        context = _detail_context(request, meeting, delegate_forms={organisation.pk: form})
-        return render(request, "meetings/detail.html", context, status=400)
+        return _refused(request, meeting, form)
     try:
-        meeting_services.register_delegate(
+        registration = meeting_services.register_delegate(
             meeting.pk,
             organisation.pk,
             request.user.pk,
@@ -205,10 +247,30 @@ def register_delegate(request, slug, organisation_id):
             is_voting_delegate=form.cleaned_data.get("is_voting_delegate", False),
         )
     except meeting_services.MeetingError as error:
-        messages.error(request, str(error))
+        if not meeting.accepts_registrations():
+            # No form is shown any more: say so at the top of the page.
+            messages.error(request, str(error))
+            return redirect(meeting.get_absolute_url() + "#registration")
+        form.refuse(str(error), error.field)
+        return _refused(request, meeting, form)
+    if registration.status == RegistrationStatus.WAITING:
+        messages.success(
+            request,
+            _("The meeting is full: %(name)s is on the waiting list, and moves up when a place is freed.")
+            % {"name": registration.name},
+        )
     else:
-        messages.success(request, _("%(name)s is registered.") % {"name": form.cleaned_data["name"]})
+        messages.success(request, _("%(name)s is registered.") % {"name": registration.name})
     return redirect(meeting.get_absolute_url() + "#registration")
+
+
+def _refused(request, meeting, form):
+    """The page again, the refusal beside the form with what was typed kept,
+    and the focus on the field to correct (the form's action carries its
+    anchor, so the browser shows it)."""
+    form.point_at_errors()
+    context = _detail_context(request, meeting, delegate_forms={form.organisation.pk: form})
+    return render(request, "meetings/detail.html", context, status=400)
 
 
 @require_POST

@@ -86,7 +86,7 @@ def test_the_governance_page_shows_each_officer_role_and_how_it_is_chosen(client
 def test_the_governance_page_shows_the_current_officers_linked_to_their_profiles(client, record):
     html = _html(client)
     officers = html[html.index('id="officers-title"') : html.index('id="excom-title"')]
-    assert '<th scope="row">President City</th>' in officers
+    assert '<th scope="row" data-label="Post">President City</th>' in officers
     assert f'<a href="{record["president"].organisation.get_absolute_url()}">Seoul</a>' in officers
     assert "Almaty" in officers and "Kampala" in officers
     assert "Elected by the General Assembly" in officers

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import Document, Invitation, Meeting, MeetingStatus, Registration
+from governance.notifications.models import Notification
+from governance.services import meetings as meeting_services
 from tests.admin_forms import add_inline_row, change_page_data
 from tests.meetings.conftest import make_meeting, tiny_pdf
 
@@ -92,6 +94,8 @@ def test_times_are_entered_in_the_meetings_time_zone(staff_client, ga, term):
             "end_1": "17:00",
             "time_zone": "Europe/Paris",
             "venue": "Hôtel de Ville, Paris",
+            "attendance_mode": "in_person",
+            "online_link_opens_minutes": "30",
             "host": "",
             "status_note": "",
             **_empty_inlines(),
@@ -138,22 +142,75 @@ def _empty_inlines():
     return data
 
 
-def test_convening_invites_the_members_who_may_attend(staff_client, excom_meeting, seoul, almaty, paris):
-    response = staff_client.post(
+def _act(client, action, meeting, **data):
+    return client.post(
         reverse("admin:governance_meeting_changelist"),
-        {"action": "convene", "_selected_action": [excom_meeting.pk]},
+        {"action": action, "_selected_action": [meeting.pk], **data},
         follow=True,
     )
-    assert "is convened" in response.content.decode()
+
+
+def test_convening_asks_first_and_says_who_will_be_told(
+    staff_client, excom_meeting, seoul, almaty, paris, make_contact
+):
+    make_contact(seoul, email="focal@seoul.go.kr")
+    response = _act(staff_client, "convene", excom_meeting)
+    page = response.content.decode()
+    assert "1 of 2 invited members will be notified (1 e-mail address)." in page
+    assert '<ul class="unreached"><li>Almaty</li></ul>' in page
+    excom_meeting.refresh_from_db()
+    assert excom_meeting.status == MeetingStatus.PLANNED
+    assert not Notification.objects.exists()
+
+
+def test_convening_invites_the_members_who_may_attend_and_counts_those_told(
+    staff_client, excom_meeting, seoul, almaty, paris, make_contact
+):
+    make_contact(seoul, email="focal@seoul.go.kr")
+    response = _act(staff_client, "convene", excom_meeting, confirmed="yes")
+    page = response.content.decode()
+    assert "EXCOM 2026 is convened. 1 of 2 invited members notified (1 e-mail address)." in page
+    assert (
+        '<li class="warning">EXCOM 2026: Not notified, no contact with a notice role and an e-mail address: Almaty.'
+        in page
+    )
     excom_meeting.refresh_from_db()
     assert excom_meeting.status == MeetingStatus.CONVENED
     assert set(Invitation.objects.values_list("organisation__name", flat=True)) == {"Seoul", "Almaty"}
-    response = staff_client.post(
-        reverse("admin:governance_meeting_changelist"),
-        {"action": "convene", "_selected_action": [excom_meeting.pk]},
-        follow=True,
-    )
+    change_page = staff_client.get(reverse("admin:governance_meeting_change", args=[excom_meeting.pk]))
+    assert "1 of 2 invited members notified" in change_page.content.decode()
+    assert "<li>Almaty</li>" in change_page.content.decode()
+    response = _act(staff_client, "convene", excom_meeting, confirmed="yes")
     assert "Only a planned meeting can be convened" in response.content.decode()
+
+
+def test_cancelling_asks_for_the_reason_that_goes_into_the_notice(
+    staff_client, excom_meeting, seoul, almaty, make_contact
+):
+    make_contact(seoul, email="focal@seoul.go.kr")
+    meeting_services.convene_meeting(excom_meeting.pk, None)
+    page = _act(staff_client, "cancel", excom_meeting).content.decode()
+    assert "Reason for the cancellation" in page
+    assert "1 of 2 invited members will be notified" in page
+    page = _act(staff_client, "cancel", excom_meeting, confirmed="yes", reason="  ").content.decode()
+    assert "This field is required." in page
+    excom_meeting.refresh_from_db()
+    assert excom_meeting.status == MeetingStatus.CONVENED
+    assert not Notification.objects.filter(kind="meeting_cancelled").exists()
+
+    page = _act(staff_client, "cancel", excom_meeting, confirmed="yes", reason="The host city is flooded.")
+    assert "EXCOM 2026 is cancelled. 1 of 2 invited members notified" in page.content.decode()
+    excom_meeting.refresh_from_db()
+    assert (excom_meeting.status, excom_meeting.status_note) == (MeetingStatus.CANCELLED, "The host city is flooded.")
+    assert Notification.objects.filter(kind="meeting_cancelled").count() == 1
+
+
+def test_cancelling_a_meeting_not_convened_tells_no_one(staff_client, excom_meeting, seoul):
+    page = _act(staff_client, "cancel", excom_meeting).content.decode()
+    assert "No notice is sent: it has not been convened." in page
+    page = _act(staff_client, "cancel", excom_meeting, confirmed="yes", reason="Merged with the GA.").content.decode()
+    assert "No notice is sent: it had not been convened." in page
+    assert not Notification.objects.exists()
 
 
 def test_the_evp_city_hosts_a_regular_ga_by_default(ga, term, almaty):
@@ -219,6 +276,7 @@ def test_a_non_voting_members_voting_delegate_is_refused_on_the_meeting_page(sta
             name="Delegate",
             email="delegate@example.org",
             is_voting_delegate="on",
+            status="confirmed",
         )
         return staff_client.post(url, data)
 

@@ -1,6 +1,7 @@
 """The member's home: their organisation, its meetings, the private feed, the profile."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,7 +9,7 @@ from django.urls import reverse
 from icalendar import Calendar
 from PIL import Image
 
-from governance.models import CalendarFeed
+from governance.models import CalendarFeed, Registration
 from governance.services import meetings as meeting_services
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,32 @@ def test_no_one_edits_another_organisations_profile(client, paris_user, seoul):
     url = reverse("member_home:edit_profile", args=[seoul.slug])
     assert client.get(url).status_code == 404
     assert client.post(url, {"description": "Hacked"}).status_code == 404
+
+
+def test_the_profile_shows_the_current_logo_and_a_labelled_way_to_remove_it(client, paris_user, paris):
+    client.force_login(paris_user)
+    url = reverse("member_home:edit_profile", args=[paris.slug])
+    client.post(url, {"description": "x", "logo": SimpleUploadedFile("logo.png", _png(), "image/png")})
+    html = client.get(url).content.decode()
+    assert "Currently" not in html and 'href="/media/' not in html
+    source = re.search(r'<img src="([^"]+)" alt="The current logo"', html).group(1)
+    assert source.startswith(reverse("members:logo", args=[paris.slug]))
+    shown = client.get(source)
+    assert shown.status_code == 200 and b"".join(shown.streaming_content).startswith(b"\x89PNG")
+    checkbox = '<input type="checkbox" name="logo-clear" id="logo-clear_id">'
+    assert f'{checkbox} <label for="logo-clear_id">Remove the logo</label>' in html
+
+    client.post(url, {"description": "x", "logo-clear": "on"})
+    paris.refresh_from_db()
+    assert not paris.logo
+    assert "The current logo" not in client.get(url).content.decode()
+
+
+def test_my_page_says_which_delegates_are_on_a_waiting_list(client, paris_user, paris, seoul, ga_meeting):
+    ga_meeting.capacity = 1
+    ga_meeting.save()
+    Registration.objects.create(meeting=ga_meeting, organisation=seoul, name="Min", email="min@seoul.go.kr")
+    meeting_services.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "Anne", "anne@paris.fr")
+    client.force_login(paris_user)
+    html = client.get(reverse("member_home:index")).content.decode()
+    assert "Anne" in html and '<span class="badge badge-waiting">Waiting list</span>' in html

@@ -124,3 +124,38 @@ def test_registering_asks_for_post_and_a_known_meeting(client, paris_user, paris
     assert client.get(register_url(ga_meeting, paris)).status_code == 405
     url = reverse("meetings:register", args=["nope", paris.pk])
     assert client.post(url, {"name": "A", "email": "a@paris.fr"}).status_code == 404
+
+
+def test_a_refusal_is_shown_beside_the_form_with_what_was_typed_kept(client, paris_user, paris, ga_meeting):
+    meeting_services.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "A", "a@paris.fr", True)
+    client.force_login(paris_user)
+    response = client.post(
+        register_url(ga_meeting, paris), {"name": "Bea Second", "email": "bea@paris.fr", "is_voting_delegate": "on"}
+    )
+    assert response.status_code == 400
+    form = response.context["representing"][0]["form"]
+    assert form.errors["is_voting_delegate"] == ["Paris already has a voting delegate; remove that one first."]
+    page = response.content.decode()
+    summary = f"delegates-{paris.pk}-errors"
+    # The form's action carries the anchor of its error summary, so the
+    # browser scrolls to it and focuses it after the refusal.
+    assert f'{register_url(ga_meeting, paris)}#{summary}"' in page
+    assert f'id="{summary}" tabindex="-1" role="alert"' in page
+    assert 'value="Bea Second"' in page and 'value="bea@paris.fr"' in page
+    checkbox = f'id="id_delegate_{paris.pk}_is_voting_delegate"'
+    tag = page[page.rindex("<input", 0, page.index(checkbox)) : page.index(">", page.index(checkbox))]
+    assert 'aria-invalid="true"' in tag
+    assert f'aria-describedby="id_delegate_{paris.pk}_is_voting_delegate_error' in tag
+    assert f'<div class="field-error" id="id_delegate_{paris.pk}_is_voting_delegate_error">' in page
+    assert Registration.objects.count() == 1
+
+
+def test_a_duplicate_address_is_refused_beside_the_address(client, paris_user, paris, ga_meeting):
+    meeting_services.register_delegate(ga_meeting.pk, paris.pk, paris_user.pk, "A", "a@paris.fr")
+    client.force_login(paris_user)
+    response = client.post(register_url(ga_meeting, paris), {"name": "A bis", "email": "A@paris.fr"})
+    assert response.status_code == 400
+    form = response.context["representing"][0]["form"]
+    assert list(form.errors) == ["email"]
+    assert form.error_summary() == [(f"id_delegate_{paris.pk}_email", "A@paris.fr is already registered.")]
+    assert Registration.objects.count() == 1

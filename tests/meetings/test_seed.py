@@ -28,3 +28,25 @@ def test_seed_demo_adds_the_logins_and_meetings_once(settings, ga, excom, term, 
     assert Meeting.objects.count() == 2
     assert Document.objects.count() == 8
     assert Document.objects.first().file.open("rb").read(5) == b"%PDF-"
+
+
+def test_the_demo_meetings_look_like_real_ones(settings, ga, excom, term, seoul, paris, almaty, industry_category):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    assembly = Meeting.objects.get(slug="demo-general-assembly")
+    # In working hours at the venue, over two days, at an address in the
+    # host city, which is the Executive Vice President City.
+    assert (assembly.local_start.hour, assembly.local_start.minute) == (9, 30)
+    assert (assembly.local_end - assembly.local_start).days == 1 and assembly.local_end.hour == 13
+    assert assembly.venue == "Almaty City Akimat" and "Republic Square" in assembly.address
+    assert assembly.latitude is not None and assembly.attendance_mode == "hybrid" and assembly.online_url
+    assert "**President City**" in assembly.description
+    assert assembly.host == almaty
+    titles = list(assembly.agenda_items.values_list("title", flat=True))
+    assert len(titles) >= 8 and titles[0].startswith("Opening") and titles[-1] == "Closing"
+    assert any("Elections" in title for title in titles)
+    committee = Meeting.objects.get(slug="demo-executive-committee")
+    assert 9 <= committee.local_start.hour and committee.local_end.hour <= 18
+    assert "Sejong-daero" in committee.address
+    for meeting in (assembly, committee):
+        assert term.start_date <= meeting.local_start.date() and meeting.local_end.date() <= term.end_date

@@ -34,10 +34,10 @@ def test_convening_a_general_assembly_sends_one_message_to_each_recipient_and_no
     meeting = make_meeting(ga)
     start_worker(broker)
 
-    # The secretariat's "convene" in the admin.
+    # The secretariat's "convene" in the admin, confirmed on its page.
     page = staff_client.post(
         reverse("admin:governance_meeting_changelist"),
-        {"action": "convene", "_selected_action": [meeting.pk]},
+        {"action": "convene", "_selected_action": [meeting.pk], "confirmed": "yes"},
         follow=True,
     )
     assert "is convened" in page.text

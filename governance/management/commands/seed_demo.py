@@ -4,6 +4,8 @@ password (DEMO_PASSWORD, default wego-demo-2026). Safe to run again."""
 
 import datetime
 import os
+import zoneinfo
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.utils import timezone
 
 from governance.models import (
     AgendaItem,
+    AttendanceMode,
     Body,
     BodySlug,
     Document,
@@ -139,55 +142,39 @@ class Command(BaseCommand):
         self._contact(partner, self._user("partner@example.org", password, "Partner contact (demo)"), "Partner contact")
 
     def _meetings(self, term, bodies):
-        now = timezone.now()
-        plans = [
-            (
-                "demo-general-assembly",
-                bodies[BodySlug.GENERAL_ASSEMBLY],
-                45,
-                "Asia/Almaty",
-                "Demo General Assembly",
-                "Conference centre of the host city",
-            ),
-            (
-                "demo-executive-committee",
-                bodies[BodySlug.EXECUTIVE_COMMITTEE],
-                20,
-                "Asia/Seoul",
-                "Demo Executive Committee meeting",
-                "Seoul City Hall, Seoul",
-            ),
-        ]
-        for slug, body, days, zone, title, venue in plans:
-            start = (now + datetime.timedelta(days=days)).replace(hour=1, minute=0, second=0, microsecond=0)
-            start = min(start, datetime.datetime.combine(term.end_date, datetime.time(1), tzinfo=datetime.UTC))
+        for plan in MEETING_PLANS:
+            body = bodies[plan["body"]]
+            zone = zoneinfo.ZoneInfo(plan["time_zone"])
+            # Local wall-clock times at the venue, on a day that leaves the
+            # whole meeting inside the term.
+            day = timezone.localdate(timezone.now(), zone) + datetime.timedelta(days=plan["days_ahead"])
+            last_day = day + datetime.timedelta(days=plan["days"] - 1)
+            if last_day > term.end_date:
+                day -= last_day - term.end_date
+                last_day = term.end_date
+            start = datetime.datetime.combine(day, plan["starts"], tzinfo=zone)
+            end = datetime.datetime.combine(last_day, plan["ends"], tzinfo=zone)
             meeting, created = Meeting.objects.get_or_create(
-                slug=slug,
+                slug=plan["slug"],
                 defaults={
                     "body": body,
                     "term": term,
-                    "title": title,
+                    "title": plan["title"],
                     "start": start,
-                    "end": start + datetime.timedelta(hours=7),
-                    "time_zone": zone,
-                    "venue": venue,
+                    "end": end,
+                    "time_zone": plan["time_zone"],
+                    "venue": plan["venue"],
+                    **plan["details"],
                 },
             )
-            for position, item in enumerate(
-                [
-                    "Opening and adoption of the agenda",
-                    "Report of the Secretary General",
-                    "Work plan and budget",
-                    "Elections",
-                    "Closing",
-                ],
-                start=1,
-            ):
-                AgendaItem.objects.get_or_create(meeting=meeting, title=item, defaults={"position": position})
+            for position, (item, description) in enumerate(plan["agenda"], start=1):
+                AgendaItem.objects.get_or_create(
+                    meeting=meeting, title=item, defaults={"position": position, "description": description}
+                )
             documents = [
-                ("Invitation", DocumentKind.INVITATION, DocumentVisibility.PUBLIC, DocumentState.FINAL),
-                ("Agenda", DocumentKind.AGENDA, DocumentVisibility.MEMBERS, DocumentState.FINAL),
-                ("Work plan (working paper)", DocumentKind.WORKING_PAPER, DocumentVisibility.BODY, DocumentState.FINAL),
+                ("Letter of invitation", DocumentKind.INVITATION, DocumentVisibility.PUBLIC, DocumentState.FINAL),
+                ("Annotated agenda", DocumentKind.AGENDA, DocumentVisibility.MEMBERS, DocumentState.FINAL),
+                (plan["working_paper"], DocumentKind.WORKING_PAPER, DocumentVisibility.BODY, DocumentState.FINAL),
                 ("Minutes (draft)", DocumentKind.MINUTES, DocumentVisibility.MEMBERS, DocumentState.DRAFT),
             ]
             for position, (name, kind, visibility, state) in enumerate(documents, start=1):
@@ -199,3 +186,84 @@ class Command(BaseCommand):
                 document.file.save(f"{kind}.pdf", ContentFile(make_pdf(f"{meeting} - {name}")), save=True)
             if body.slug == BodySlug.GENERAL_ASSEMBLY and meeting.status == MeetingStatus.PLANNED:
                 meeting_services.convene_meeting(meeting.pk, by_user_id=None)
+
+
+# The demo's meetings, as WeGO holds them: the General Assembly over two days
+# in the Executive Vice President City, which hosts it; the Executive
+# Committee for an afternoon at the President City's city hall.
+MEETING_PLANS = [
+    {
+        "slug": "demo-general-assembly",
+        "body": BodySlug.GENERAL_ASSEMBLY,
+        "title": "WeGO General Assembly, Almaty",
+        "days_ahead": 45,
+        "days": 2,
+        "starts": datetime.time(9, 30),
+        "ends": datetime.time(13, 0),
+        "time_zone": "Asia/Almaty",
+        "venue": "Almaty City Akimat",
+        "details": {
+            "address": "4 Republic Square, Almaty 050001, Kazakhstan",
+            "latitude": Decimal("43.238293"),
+            "longitude": Decimal("76.945465"),
+            "attendance_mode": AttendanceMode.HYBRID,
+            "online_url": "https://meet.example.org/wego-general-assembly",
+            "capacity": 150,
+            "capacity_per_member": 3,
+            "description": (
+                "The General Assembly of all full members sets WeGO's strategic direction for the next "
+                "three years and elects the **President City** and the **Executive Vice President City**.\n\n"
+                "- Day one: reports, the strategic plan and the admission of new members\n"
+                "- Day two: elections and the declaration of the assembly\n\n"
+                "Each full member votes through its voting delegate; register delegates below. Members who "
+                "cannot travel follow online: the link appears on this page shortly before the start."
+            ),
+        },
+        "working_paper": "Strategic plan 2027–2029 (working paper)",
+        "agenda": [
+            ("Opening and welcome by the host city", "Welcome by the Mayor of Almaty, host city of the assembly."),
+            (
+                "Adoption of the agenda and of the minutes of the previous General Assembly",
+                "The minutes were sent with the convening notice.",
+            ),
+            ("Report of the President City", "Activities of the term, presented by Seoul."),
+            ("Report of the Secretary General and financial report", "With the auditors' report on the accounts."),
+            ("Strategic plan 2027–2029", "Discussion and adoption of the strategic direction for the next term."),
+            ("Admission of new members", "On the recommendation of the Executive Committee."),
+            (
+                "Elections: President City and Executive Vice President City",
+                "One vote per full member city, cast by its voting delegate.",
+            ),
+            ("Host city of the next General Assembly", "Proposals from member cities."),
+            ("Closing", "Closing remarks and adoption of the declaration of the assembly."),
+        ],
+    },
+    {
+        "slug": "demo-executive-committee",
+        "body": BodySlug.EXECUTIVE_COMMITTEE,
+        "title": "WeGO Executive Committee meeting, Seoul",
+        "days_ahead": 20,
+        "days": 1,
+        "starts": datetime.time(14, 0),
+        "ends": datetime.time(17, 30),
+        "time_zone": "Asia/Seoul",
+        "venue": "Seoul City Hall",
+        "details": {
+            "address": "110 Sejong-daero, Jung-gu, Seoul 04524, Republic of Korea",
+            "latitude": Decimal("37.566295"),
+            "longitude": Decimal("126.977945"),
+            "attendance_mode": AttendanceMode.IN_PERSON,
+            "capacity_per_member": 2,
+            "description": ("The Executive Committee reviews the year's activities and prepares the General Assembly."),
+        },
+        "working_paper": "Work plan and budget (working paper)",
+        "agenda": [
+            ("Opening and adoption of the agenda", ""),
+            ("Progress report of the Secretariat", "Activities since the last meeting of the Executive Committee."),
+            ("Work plan and budget for the coming year", "For approval."),
+            ("Recommendation of new members", "Applications reviewed by the Secretariat."),
+            ("Preparation of the General Assembly", "Programme, venue and elections."),
+            ("Any other business", ""),
+        ],
+    },
+]
