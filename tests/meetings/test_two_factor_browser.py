@@ -25,7 +25,7 @@ def test_a_new_staff_member_sets_up_two_factors_and_continues_to_the_admin(page,
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/reauthenticate/**")  # admin → set-up → the password again (allauth)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Continue").click()  # "Confirm it is you"
     page.wait_for_url("**/totp/activate/")
 
     secret = page.locator("#authenticator_secret").input_value()

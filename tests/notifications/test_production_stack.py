@@ -127,6 +127,10 @@ def test_a_meeting_convened_in_the_admin_reaches_each_recipient_once(
     cookies.update(set_cookies)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     form = {"action": "convene", "_selected_action": meeting.pk, "index": 0, "csrfmiddlewaretoken": token}
+    status, html, _, _ = request(port, "POST", changelist, cookies, urlencode(form))
+    assert status == 200 and "Convene these meetings?" in html, html[:500]  # it asks first
+    assert meeting.status == MeetingStatus.PLANNED
+    form["confirmed"] = "yes"
     status, html, _, headers = request(port, "POST", changelist, cookies, urlencode(form))
     assert status == 302 and headers["Location"].endswith(changelist), html[:500]
     meeting.refresh_from_db()

@@ -40,7 +40,7 @@ def test_the_site_is_the_portal_not_example_com():
 
 def test_the_password_reset_mail_names_the_portal_and_links_to_its_address(client, make_user):
     message = reset_mail(client, make_user("anne@paris.fr"))
-    assert "Hello from WeGO Portal!" in message.body
+    assert "your login to the WeGO Portal" in message.body
     assert "example.com" not in message.body
     # The request came in as "testserver"; the link leads to SITE_URL.
     link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", message.body).group(0)
@@ -64,7 +64,7 @@ def test_a_changed_address_and_name_reach_the_site_at_the_next_migrate(client, m
     assert Site.objects.count() == 1
 
     message = reset_mail(client, make_user("anne@paris.fr"))
-    assert "Hello from WeGO Members!" in message.body
+    assert "your login to the WeGO Members" in message.body
     assert "https://portal.we-gov.org/accounts/password/reset/key/" in message.body
 
 
