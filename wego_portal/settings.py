@@ -309,3 +309,8 @@ IMPORT_FORMATS = [CSV]
 EXPORT_FORMATS = [CSV, JSON]
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
+
+# --- Public pages at scale (members/caching.py) ----------------------------
+# The map's marker clustering, from npm (package.json), served as static files
+# under /static/markercluster/: never from a CDN.
+STATICFILES_DIRS += [("markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist")]
