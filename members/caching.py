@@ -88,10 +88,22 @@ def is_anonymous_plain(request):
 
 
 def key_for(request, kind="page"):
-    """The cache key of this request's answer under the current version."""
+    """The cache key of this request's answer. The version is not in it but
+    in the entry, so that one round trip (MGET) reads both."""
     path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
     language = getattr(request, "LANGUAGE_CODE", "")
-    return f"public-pages:{kind}:{version()}:{timezone.localdate().isoformat()}:{language}:{path}"
+    return f"public-pages:{kind}:{timezone.localdate().isoformat()}:{language}:{path}"
+
+
+def lookup(key):
+    """The current version and the entry at ``key`` if it was built under
+    that version (else None), in one round trip to the cache."""
+    found = cache.get_many([VERSION_KEY, key])
+    current = found.get(VERSION_KEY)
+    if current is None:
+        return version(), None
+    entry = found.get(key)
+    return current, entry if entry is not None and entry.get("version") == current else None
 
 
 def _answer(request, entry):
@@ -119,8 +131,9 @@ def _conditional_headers(response, etag, last_modified):
 _KEPT_HEADERS = ("Content-Language", "Content-Disposition", "Access-Control-Allow-Origin")
 
 
-def _entry(response, content, etag=None):
+def _entry(response, content, current_version, etag=None):
     return {
+        "version": current_version,
         "content": content,
         "content_type": response["Content-Type"],
         "headers": {header: response[header] for header in _KEPT_HEADERS if response.has_header(header)},
@@ -150,14 +163,16 @@ def public_page(view):
             patch_vary_headers(response, ("Cookie",))
             return response
         key = key_for(request)
-        entry = cache.get(key)
+        # The version is read before the page is built: a change saved while
+        # it is being built leaves the entry stale, so it is built again.
+        current, entry = lookup(key)
         if entry is None:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             if not _cacheable(request, response):
                 return response
-            entry = _entry(response, response.content)
+            entry = _entry(response, response.content, current)
             cache.set(key, entry, PAGE_TIMEOUT)
         return _answer(request, entry)
 
@@ -197,10 +212,11 @@ def public_export(view):
         if not is_anonymous_plain(request):
             return view(request, *args, **kwargs)
         key = key_for(request, kind="export")
-        entry = cache.get(key)
+        current, entry = lookup(key)
         if entry is not None:
             return _answer(request, entry)
-        weak_etag = f'W/"{key.split(":", 2)[2].replace(":", "-")}"'
+        digest = hashlib.md5(key.encode(), usedforsecurity=False).hexdigest()[:16]
+        weak_etag = f'W/"{current}-{digest}"'
         last_modified = int(timezone.now().timestamp())
         not_modified = get_conditional_response(request, etag=weak_etag)
         if not_modified is not None:
@@ -211,7 +227,7 @@ def public_export(view):
             return response
 
         def keep(content):
-            cache.set(key, _entry(response, content, etag=weak_etag), PAGE_TIMEOUT)
+            cache.set(key, _entry(response, content, current, etag=weak_etag), PAGE_TIMEOUT)
 
         response.streaming_content = _Tee(response.streaming_content, keep)
         _conditional_headers(response, weak_etag, last_modified)
