@@ -105,14 +105,15 @@ def _without_page(request):
 @public_page
 def map_points(request):
     """The directory's members that have coordinates, with its filters, for
-    the map: ``{"points": [[name, profile path, latitude, longitude], ...]}``.
-    Public fields only. Cached and conditional (ETag, 304) like the pages."""
+    the map: ``{"points": [[name, slug, latitude, longitude], ...]}`` (a
+    profile is at /members/<slug>/). Public fields only; cached and
+    conditional (ETag, 304) like the pages, and as compact as it can be: its
+    size is the one thing that grows with the membership."""
     _, members = _filtered_directory(request)
     rows = members.filter(latitude__isnull=False, longitude__isnull=False).values_list(
         "name", "slug", "latitude", "longitude"
     )
-    prefix = Organisation(slug="-").get_absolute_url()[:-2]  # /members/
-    points = [[name, f"{prefix}{slug}/", float(latitude), float(longitude)] for name, slug, latitude, longitude in rows]
+    points = [[name, slug, float(latitude), float(longitude)] for name, slug, latitude, longitude in rows]
     return JsonResponse({"points": points}, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
 

@@ -1,5 +1,6 @@
 // The directory map: the members found, clustered, read from their own
-// cached endpoint (data-points: /members/map.json with the page's filters),
+// cached endpoint (data-points: /members/map.json with the page's filters,
+// points as [name, slug, latitude, longitude]; data-profiles: /members/),
 // so the page weighs the same whatever the number of members. No inline
 // script: the Content-Security-Policy stays strict.
 (function () {
@@ -21,7 +22,7 @@
       var name = point[0];
       var marker = L.marker([point[2], point[3]], { title: name, alt: name, keyboard: true });
       var link = document.createElement("a");
-      link.href = point[1];
+      link.href = element.dataset.profiles + encodeURIComponent(point[1]) + "/";
       link.textContent = name;
       marker.bindPopup(link);
       return marker;

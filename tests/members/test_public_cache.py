@@ -4,6 +4,7 @@ conditional (ETag, 304); never for a logged-in visitor or a waiting message;
 and the directory map's own endpoint."""
 
 import csv
+import gzip
 import io
 import json
 
@@ -158,6 +159,19 @@ def test_a_change_makes_the_old_etag_stale(visitor, seoul, url):
     assert response["ETag"] != etag
 
 
+def test_a_large_page_is_sent_gzipped_to_a_browser_that_accepts_it(visitor, seoul):
+    plain = visitor.get(DIRECTORY)
+    for _ in range(2):  # rendered, then from the cache
+        packed = visitor.get(DIRECTORY, headers={"Accept-Encoding": "gzip, deflate, br"})
+        assert packed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(packed.content) == plain.content
+        assert "accept-encoding" in packed["Vary"].lower()
+        assert packed["ETag"] != plain["ETag"]
+    again = visitor.get(DIRECTORY, headers={"Accept-Encoding": "gzip", "If-None-Match": packed["ETag"]})
+    assert again.status_code == 304
+    assert not visitor.get(DIRECTORY).has_header("Content-Encoding")
+
+
 def test_the_pages_vary_on_the_cookie_and_the_language(visitor, seoul):
     response = visitor.get(DIRECTORY)
     vary = {value.strip().lower() for value in response["Vary"].split(",")}
@@ -217,7 +231,7 @@ def test_the_map_endpoint_lists_the_members_with_coordinates_and_public_fields_o
     response = visitor.get(MAP)
     assert response["Content-Type"] == "application/json"
     points = json.loads(text(response))["points"]
-    assert points == [["Paris", "/members/paris/", 48.86, 2.35], ["Seoul", "/members/seoul/", 37.57, 126.98]]
+    assert points == [["Paris", "paris", 48.86, 2.35], ["Seoul", "seoul", 37.57, 126.98]]
     assert "kim" not in text(response).lower()
 
 
