@@ -317,3 +317,23 @@ def test_a_plain_name_is_exported_as_it_is(visitor, seoul):
     (row,) = csv.DictReader(io.StringIO(text(visitor.get(CSV_URL))))
     assert row["name"] == "Seoul"
     assert Organisation.objects.get().name == "Seoul"
+
+
+# --- Indexes -------------------------------------------------------------------------------
+
+
+def test_the_search_is_answered_by_the_trigram_index_on_postgresql(make_member):
+    from django.db import connection
+
+    make_member("São Paulo", country="BR")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'organisation_search_trgm'")
+        (definition,) = cursor.fetchone()
+        assert "gin_trgm_ops" in definition
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        query = Organisation.objects.search("SAO paulo").values("pk").query
+        sql, params = query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "organisation_search_trgm" in plan
+    assert list(Organisation.objects.search("SAO paulo").values_list("name", flat=True)) == ["São Paulo"]
