@@ -264,6 +264,7 @@ def public_export(view):
 def remember(name, compute):
     """``compute()``, kept until the public data changes (or the day ends):
     for figures a page shows whatever the visitor asked, such as counts."""
+    name = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
     key = f"public-pages:value:{version()}:{timezone.localdate().isoformat()}:{name}"
     value = cache.get(key)
     if value is None:

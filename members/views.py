@@ -80,7 +80,12 @@ def directory(request):
     """The directory page. Its map reads its points from ``map_points``, so
     the page weighs the same whatever the number of members."""
     form, members = _filtered_directory(request, with_country_choices=True)
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(members, PAGE_SIZE)
+    # Counting is what a large directory costs (the page itself is read from
+    # the index): counted once per search, for all its pages, until a change.
+    filters = _without_page(request)
+    paginator.count = remember(f"directory-count:{filters}", members.count)
+    page = paginator.get_page(request.GET.get("page"))
     query_string = request.GET.urlencode()
     return render(
         request,
@@ -89,7 +94,7 @@ def directory(request):
             "form": form,
             "page": page,
             "query_string": query_string,
-            "map_query_string": _without_page(request),
+            "map_query_string": filters,
             "tile_url": settings.TILE_URL,
         },
     )

@@ -337,3 +337,18 @@ def test_the_search_is_answered_by_the_trigram_index_on_postgresql(make_member):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "organisation_search_trgm" in plan
     assert list(Organisation.objects.search("SAO paulo").values_list("name", flat=True)) == ["São Paulo"]
+
+
+def test_a_search_is_counted_once_for_all_its_pages(visitor, make_member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(30):
+        make_member(f"City {number}", country="DE")
+    assert "30 members found" in text(visitor.get(DIRECTORY, {"country": "DE"}))
+    with CaptureQueriesContext(connection) as captured:
+        page_two = visitor.get(DIRECTORY, {"country": "DE", "page": "2"})
+    assert "30 members found" in text(page_two) and "Page 2 of 2" in text(page_two)
+    assert not [query for query in captured if "COUNT(" in query["sql"].upper()]
+    make_member("City 30", country="DE")  # a change: counted again
+    assert "31 members found" in text(visitor.get(DIRECTORY, {"country": "DE", "page": "2"}))
