@@ -83,8 +83,8 @@ def directory(request):
     paginator = Paginator(members, PAGE_SIZE)
     # Counting is what a large directory costs (the page itself is read from
     # the index): counted once per search, for all its pages, until a change.
+    paginator.count = remember(f"directory-count:{form.applied_filters()}", members.count)
     filters = _without_page(request)
-    paginator.count = remember(f"directory-count:{filters}", members.count)
     page = paginator.get_page(request.GET.get("page"))
     query_string = request.GET.urlencode()
     return render(
