@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/wego
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint install messages clean
+.PHONY: run test lint install messages clean bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ test: install messages lint
 	CACHE_URL=$(TEST_CACHE_URL) \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true \
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Load benchmark of the public pages (bench/load.py): a wego_bench_$(N)
+# database with N members, gunicorn with the production settings, autocannon.
+N ?= 10000
+bench: install
+	$(PY) bench/load.py --members $(N)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

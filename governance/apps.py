@@ -9,4 +9,11 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         # The meeting notices register their kinds with the outbox, and the
         # members' pages learn of offices and the Executive Committee.
+        from members.caching import watch
+
         from . import members, notices, registration_notices  # noqa: F401
+        from .models import Body, Document, Meeting, Office, Post, Term
+
+        # The public pages show these (offices on profiles and the governance
+        # page, meetings and their public documents on the calendar).
+        watch(Body, Term, Post, Office, Meeting, Document)

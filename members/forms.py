@@ -7,6 +7,7 @@ from django_countries import countries
 from . import m49
 from .extensions import DIRECTORY_FLAGS
 from .models import MembershipCategory, Organisation, OrganisationKind
+from .text import search_terms
 
 
 class FlagInput(forms.CheckboxInput):
@@ -85,6 +86,14 @@ class DirectoryFilterForm(forms.Form):
             if data.get(flag.name):
                 queryset = flag.apply(queryset)
         return queryset
+
+    def applied_filters(self):
+        """The valid filters as a canonical string ("country=KR&q=seoul"):
+        two queries that list the same members give the same string."""
+        data = dict(getattr(self, "cleaned_data", {}))
+        if data.get("q"):
+            data["q"] = " ".join(search_terms(data["q"]))  # "SÃO  Paulo" searches as "sao paulo"
+        return "&".join(f"{name}={getattr(value, 'slug', value)}" for name, value in sorted(data.items()) if value)
 
     @property
     def is_filtered(self):

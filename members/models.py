@@ -210,6 +210,9 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name", "pk"]
+        # The directory's order; on PostgreSQL a trigram index on search_text
+        # also answers the search (migration 0003).
+        indexes = [models.Index(fields=["search_text", "id"], name="organisation_directory_order")]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))

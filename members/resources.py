@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import fields, resources
 
+from .caching import changed
 from .models import Membership, MembershipCategory, Organisation, OrganisationKind
+from .text import spreadsheet_safe
 
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"", "0", "false", "no", "n"}
@@ -26,6 +28,16 @@ def _parse_date(value, column):
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise ValidationError({column: _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value[:40]}}) from None
+
+
+_NOT_TEXT = {
+    "latitude",
+    "longitude",
+    "is_founding_member",
+    "membership__joined_on",
+    "membership__start_date",
+    "membership__end_date",
+}
 
 
 class OrganisationResource(resources.ModelResource):
@@ -58,6 +70,19 @@ class OrganisationResource(resources.ModelResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("membership__category")
+
+    def export_field(self, field, instance, **kwargs):
+        """A text cell a spreadsheet would run as a formula gets a leading
+        single quote (OWASP); numbers and dates, negative ones included,
+        are written as they are so that the file imports back."""
+        value = super().export_field(field, instance, **kwargs)
+        return value if field.attribute in _NOT_TEXT else spreadsheet_safe(value)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        # Each saved row already said so; a dry run changed nothing.
+        if not kwargs.get("dry_run"):
+            changed()
 
     def before_import(self, dataset, **kwargs):
         self._categories = {category.slug: category for category in MembershipCategory.objects.all()}

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from . import reference
+from .caching import changed
 from .models import Membership, MembershipCategory, Organisation, OrganisationKind
 
 log = logging.getLogger(__name__)
@@ -51,5 +52,7 @@ def load_reference_data():
         if not Membership.objects.filter(organisation=organisation).exists():
             Membership.objects.create(organisation=organisation, category=categories[reference.FULL_MEMBER])
             created["memberships"] += 1
+    if any(created.values()):
+        changed()  # each save said so too; this is the loader's own word
     log.info("Reference data loaded: %s", created)
     return created

@@ -1,16 +1,22 @@
 import csv
+import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from .caching import public_export, public_page, remember
 from .extensions import PROFILE_CONTEXT
 from .forms import DirectoryFilterForm
 from .models import Organisation
+from .text import spreadsheet_safe
 
 PAGE_SIZE = 24
+# Rows read from the database at a time by the exports: their memory stays
+# the same whatever the number of members.
+EXPORT_CHUNK = 2000
 EXPORT_COLUMNS = [
     "id",
     "name",
@@ -33,14 +39,19 @@ def _filtered_directory(request, with_country_choices=False):
 
     Only the page shows the form, so only it pays for the country choices."""
     listed = Organisation.objects.in_directory()
-    country_codes = listed.order_by().values_list("country", flat=True).distinct() if with_country_choices else ()
-    form = DirectoryFilterForm(request.GET or None, country_codes=list(country_codes))
+    country_codes = remember("directory-countries", lambda: _listed_countries(listed)) if with_country_choices else ()
+    form = DirectoryFilterForm(request.GET or None, country_codes=country_codes)
     form.is_valid()  # cleans what it can; invalid fields are reported and skipped
     return form, form.filter(listed)
 
 
-def _public_fields(request, organisation):
-    """The public fields of a member, as the exports publish them."""
+def _listed_countries(listed):
+    return list(listed.order_by().values_list("country", flat=True).distinct())
+
+
+def _public_fields(site, organisation):
+    """The public fields of a member, as the exports publish them; ``site``
+    is the scheme and host the profile URLs start with."""
     membership = organisation.membership
     return {
         "id": organisation.slug,
@@ -55,61 +66,117 @@ def _public_fields(request, organisation):
         "website": organisation.website,
         "latitude": float(organisation.latitude) if organisation.latitude is not None else None,
         "longitude": float(organisation.longitude) if organisation.longitude is not None else None,
-        "url": request.build_absolute_uri(organisation.get_absolute_url()),
+        "url": site + organisation.get_absolute_url(),
     }
 
 
+def _site(request):
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 @require_safe
+@public_page
 def directory(request):
+    """The directory page. Its map reads its points from ``map_points``, so
+    the page weighs the same whatever the number of members."""
     form, members = _filtered_directory(request, with_country_choices=True)
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
-    markers = [
-        {
-            "name": name,
-            "url": Organisation(slug=slug).get_absolute_url(),
-            "lat": float(latitude),
-            "lng": float(longitude),
-        }
-        for name, slug, latitude, longitude in members.filter(
-            latitude__isnull=False, longitude__isnull=False
-        ).values_list("name", "slug", "latitude", "longitude")
-    ]
+    paginator = Paginator(members, PAGE_SIZE)
+    # Counting is what a large directory costs (the page itself is read from
+    # the index): counted once per search, for all its pages, until a change.
+    paginator.count = remember(f"directory-count:{form.applied_filters()}", members.count)
+    filters = _without_page(request)
+    page = paginator.get_page(request.GET.get("page"))
+    query_string = request.GET.urlencode()
     return render(
         request,
         "members/directory.html",
         {
             "form": form,
             "page": page,
-            "markers": markers,
-            "query_string": request.GET.urlencode(),
+            "query_string": query_string,
+            "map_query_string": filters,
             "tile_url": settings.TILE_URL,
         },
     )
 
 
+def _without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @require_safe
-def export_csv(request):
+@public_page
+def map_points(request):
+    """The directory's members that have coordinates, with its filters, for
+    the map: ``{"points": [[name, slug, latitude, longitude], ...]}`` (a
+    profile is at /members/<slug>/). Public fields only; cached and
+    conditional (ETag, 304) like the pages, and as compact as it can be: its
+    size is the one thing that grows with the membership."""
     _, members = _filtered_directory(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    rows = members.filter(latitude__isnull=False, longitude__isnull=False).values_list(
+        "name", "slug", "latitude", "longitude"
+    )
+    points = [[name, slug, float(latitude), float(longitude)] for name, slug, latitude, longitude in rows]
+    return JsonResponse({"points": points}, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+
+
+def _rows(request):
+    """The filtered members, read from the database a chunk at a time."""
+    _, members = _filtered_directory(request)
+    return members.iterator(chunk_size=EXPORT_CHUNK)
+
+
+class _Echo:
+    """A file-like object whose write() returns what it was given, so that
+    csv.writer hands each row to the streamed response."""
+
+    def write(self, value):
+        return value
+
+
+@require_safe
+@public_export
+def export_csv(request):
+    """The listed members as CSV, streamed. A cell a spreadsheet would read
+    as a formula (=, +, -, @, tab, CR first) is written with a leading
+    single quote, as OWASP recommends."""
+    site = _site(request)
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(EXPORT_COLUMNS)
+        for organisation in _rows(request):
+            fields = _public_fields(site, organisation)
+            yield writer.writerow([spreadsheet_safe(fields[column]) for column in EXPORT_COLUMNS])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="wego-members.csv"'
-    writer = csv.DictWriter(response, fieldnames=EXPORT_COLUMNS)
-    writer.writeheader()
-    for organisation in members:
-        writer.writerow(_public_fields(request, organisation))
     return response
 
 
 @require_safe
+@public_export
 def export_json(request):
-    """The listed members in the shape of Popolo organizations."""
-    _, members = _filtered_directory(request)
-    organizations = [_public_fields(request, organisation) for organisation in members]
-    response = JsonResponse({"organizations": organizations}, json_dumps_params={"ensure_ascii": False})
+    """The listed members in the shape of Popolo organizations, streamed."""
+    site = _site(request)
+
+    def chunks():
+        yield '{"organizations": ['
+        separator = ""
+        for organisation in _rows(request):
+            yield separator + json.dumps(_public_fields(site, organisation), ensure_ascii=False)
+            separator = ", "
+        yield "]}"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"  # open data
     return response
 
 
 @require_safe
+@public_page
 def detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.in_directory(), slug=slug)
     context = {"organisation": organisation}

@@ -23,6 +23,15 @@ PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def fresh_public_cache():
+    """Each test starts with the public pages' cache empty: a test's rows are
+    rolled back without a signal, so the next test must not see its pages."""
+    from members.caching import _bump
+
+    _bump()
+
+
 @pytest.fixture
 def today():
     return timezone.localdate()

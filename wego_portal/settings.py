@@ -371,3 +371,8 @@ HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "")
 CSRF_FAILURE_VIEW = "wego_portal.operations.csrf_failure"
 # Celery's workers log through LOGGING above (JSON) rather than their own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Public pages at scale (members/caching.py) ----------------------------
+# The map's marker clustering, from npm (package.json), served as static files
+# under /static/markercluster/: never from a CDN.
+STATICFILES_DIRS += [("markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist")]

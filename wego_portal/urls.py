@@ -5,6 +5,8 @@ the visitor's choice (cookie) or browser."""
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from governance.views import meetings as meeting_views
 
@@ -28,6 +30,10 @@ urlpatterns = [
     # A private feed: the secret in the address is the only key.
     re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,100})\.ics$", meeting_views.calendar_feed, name="calendar_feed"),
     path("accounts/", include("allauth.urls")),
+    # Choosing a language only sets the language cookie; without a CSRF token
+    # in it, an anonymous page holds nothing of one visitor and can be cached
+    # for all (members/caching.py).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("health/", operations.health, name="health"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from members.caching import changed
 from members.models import Organisation
 
 from ..models import Body, BodySlug, EndReason, HowChosen, Office, Post, PostRole, Term
@@ -226,6 +227,7 @@ def end_term(term_id, end_date=None):
     term.offices.filter(Q(end_date__isnull=True) | Q(end_date__gt=end_date)).update(
         end_date=end_date, end_reason=EndReason.TERM_ENDED
     )
+    changed()  # update() sends no signal: the public pages must hear of it
     term.end_date = end_date
     term.full_clean()
     term.save(update_fields=["end_date"])

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from members.caching import public_page
+
 from .. import access
 from ..files import CONTENT_TYPES
 from ..forms import DelegateForm
@@ -70,6 +72,7 @@ def get_document_for_user(request, slug, pk):
 
 
 @require_safe
+@public_page
 def meeting_list(request):
     """Upcoming and past meetings: date, place, body and status are public."""
     now = timezone.now()

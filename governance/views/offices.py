@@ -5,12 +5,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from members.caching import public_page
 from members.forms import FlagInput
 
 from ..models import Body, BodySlug, Office, Post, Term
 
 
 @require_safe
+@public_page
 def index(request):
     """How WeGO is governed, who holds its offices now, and who held them."""
     today = timezone.localdate()
@@ -51,6 +53,7 @@ def _without_blanks(record):
 
 
 @require_safe
+@public_page
 def export_json(request):
     """Bodies, posts and offices in the shape of Popolo: current offices, or
     every office ever held with ``?all=1``."""

@@ -1,33 +1,59 @@
-// The directory map: one marker per listed member, read from the JSON the
-// page embeds (no inline script, so the Content-Security-Policy stays strict).
+// The directory map: the members found, clustered, read from their own
+// cached endpoint (data-points: /members/map.json with the page's filters,
+// points as [name, slug, latitude, longitude]; data-profiles: /members/),
+// so the page weighs the same whatever the number of members. No inline
+// script: the Content-Security-Policy stays strict.
 (function () {
   "use strict";
   var element = document.getElementById("member-map");
-  var data = document.getElementById("member-markers");
-  if (!element || !data || typeof L === "undefined") {
+  if (!element || !element.dataset.points || typeof L === "undefined") {
     return;
   }
-  var markers = JSON.parse(data.textContent);
   var map = L.map(element, { scrollWheelZoom: false, worldCopyJump: true });
   L.tileLayer(element.dataset.tiles, {
     maxZoom: 18,
     attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
   }).addTo(map);
-  var bounds = [];
-  markers.forEach(function (member) {
-    var marker = L.marker([member.lat, member.lng], { title: member.name, alt: member.name, keyboard: true });
-    var link = document.createElement("a");
-    link.href = member.url;
-    link.textContent = member.name;
-    marker.bindPopup(link);
-    marker.addTo(map);
-    bounds.push([member.lat, member.lng]);
-  });
-  if (bounds.length > 1) {
-    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 6 });
-  } else if (bounds.length === 1) {
-    map.setView(bounds[0], 6);
-  } else {
-    map.setView([20, 10], 1);
+  map.setView([20, 10], 1);
+
+  function show(points) {
+    var layer = typeof L.markerClusterGroup === "function" ? L.markerClusterGroup({ chunkedLoading: true }) : L.layerGroup();
+    var markers = points.map(function (point) {
+      var name = point[0];
+      var marker = L.marker([point[2], point[3]], { title: name, alt: name, keyboard: true });
+      var link = document.createElement("a");
+      link.href = element.dataset.profiles + encodeURIComponent(point[1]) + "/";
+      link.textContent = name;
+      marker.bindPopup(link);
+      return marker;
+    });
+    if (layer.addLayers) {
+      layer.addLayers(markers);
+    } else {
+      markers.forEach(function (marker) { layer.addLayer(marker); });
+    }
+    layer.addTo(map);
+    if (markers.length > 1) {
+      map.fitBounds(L.latLngBounds(points.map(function (point) { return [point[2], point[3]]; })), {
+        padding: [24, 24],
+        maxZoom: 6,
+      });
+    } else if (markers.length === 1) {
+      map.setView([points[0][2], points[0][3]], 6);
+    }
+    element.dataset.loaded = String(markers.length);
   }
+
+  fetch(element.dataset.points, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    .then(function (response) {
+      if (!response.ok) {
+        throw new Error("map points: HTTP " + response.status);
+      }
+      return response.json();
+    })
+    .then(function (data) { show(data.points); })
+    .catch(function (error) {
+      element.dataset.loaded = "error";
+      if (window.console) { window.console.warn(error); }
+    });
 })();

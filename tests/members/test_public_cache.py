@@ -1,0 +1,357 @@
+"""The anonymous cache of the public pages (members/caching.py): served from
+the cache until something they show is saved, whatever path the save takes;
+conditional (ETag, 304); never for a logged-in visitor or a waiting message;
+and the directory map's own endpoint."""
+
+import csv
+import gzip
+import io
+import json
+
+import pytest
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.http import StreamingHttpResponse
+from django.test import Client
+from django.urls import reverse
+
+from members import views
+from members.models import Organisation
+from members.resources import OrganisationResource
+from tests.admin_forms import change_page_data
+
+pytestmark = pytest.mark.django_db
+
+DIRECTORY = reverse("members:directory")
+MAP = reverse("members:map_points")
+CSV_URL = reverse("members:export_csv")
+JSON_URL = reverse("members:export_json")
+HOME = reverse("home")
+
+
+@pytest.fixture
+def visitor():
+    """An anonymous visitor, apart from the staff client of the same test."""
+    return Client()
+
+
+@pytest.fixture
+def seoul(make_member):
+    return make_member("Seoul", country="KR", latitude=37.57, longitude=126.98, is_founding_member=True)
+
+
+@pytest.fixture
+def paris(make_member):
+    return make_member("Paris", country="FR", latitude=48.86, longitude=2.35, website="https://www.paris.fr")
+
+
+def text(response):
+    return (response.getvalue() if response.streaming else response.content).decode()
+
+
+def served_from_cache(response):
+    return response.context is None  # nothing was rendered for it
+
+
+# --- Cached, and forgotten on each kind of change ------------------------------------
+
+
+def test_a_second_anonymous_request_is_served_from_the_cache(visitor, seoul):
+    assert not served_from_cache(visitor.get(DIRECTORY))
+    again = visitor.get(DIRECTORY)
+    assert served_from_cache(again)
+    assert "Seoul" in text(again)
+
+
+def test_a_profile_changed_in_the_admin_is_seen_on_the_next_request(visitor, staff_client, seoul):
+    profile = seoul.get_absolute_url()
+    assert "Seoul" in text(visitor.get(profile)) and "Seoul" in text(visitor.get(DIRECTORY))
+    url = reverse("admin:members_organisation_change", args=[seoul.pk])
+    data = change_page_data(staff_client.get(url))
+    data["description"] = "Capital of the Republic of Korea since 1394."
+    data["name"] = "Seoul Metropolitan Government"
+    assert staff_client.post(url, data).status_code == 302
+    assert "since 1394" in text(visitor.get(profile))
+    assert "Seoul Metropolitan Government" in text(visitor.get(DIRECTORY))
+    assert "Seoul Metropolitan Government" in text(visitor.get(CSV_URL))
+
+
+def test_a_membership_withdrawn_in_the_admin_drops_out_at_once(visitor, staff_client, seoul, paris):
+    for url in (DIRECTORY, HOME, MAP, JSON_URL, seoul.get_absolute_url()):
+        assert visitor.get(url).status_code == 200
+    assert "2 members in 2 countries" in text(visitor.get(HOME))
+    url = reverse("admin:members_membership_change", args=[seoul.membership.pk])
+    data = change_page_data(staff_client.get(url))
+    data.update(standing="withdrawn", standing_reason="Left WeGO by letter of the mayor.")
+    assert staff_client.post(url, data).status_code == 302
+    assert "Seoul" not in text(visitor.get(DIRECTORY))
+    assert "1 member in 1 countries" in text(visitor.get(HOME))
+    assert [point[0] for point in json.loads(text(visitor.get(MAP)))["points"]] == ["Paris"]
+    assert "Seoul" not in text(visitor.get(JSON_URL))
+    assert visitor.get(seoul.get_absolute_url()).status_code == 404
+
+
+def test_members_imported_from_csv_in_the_admin_are_listed_at_once(visitor, staff_client, full_category):
+    assert "0 members found" in text(visitor.get(DIRECTORY))
+    content = (
+        "slug,name,kind,country,website,description,latitude,longitude,is_founding_member,category,"
+        "joined_on,start_date,end_date\n"
+        "almaty,Almaty,local_government,KZ,,,43.22,76.85,0,full-member,2019-05-01,,\n"
+    )
+    upload = SimpleUploadedFile("members.csv", content.encode(), content_type="text/csv")
+    response = staff_client.post(
+        reverse("admin:members_organisation_import"), {"import_file": upload, "format": "0", "resource": "0"}
+    )
+    assert "0 members found" in text(visitor.get(DIRECTORY))  # the first step is a dry run
+    confirm = {
+        field: response.context["confirm_form"].initial[field]
+        for field in ("import_file_name", "original_file_name", "format", "resource")
+    }
+    assert staff_client.post(reverse("admin:members_organisation_process_import"), confirm).status_code == 302
+    assert "Almaty" in text(visitor.get(DIRECTORY))
+    assert "Almaty" in text(visitor.get(MAP))
+
+
+def test_the_members_loaded_by_the_loader_are_listed_at_once(visitor):
+    assert "0 members in 0 countries" in text(visitor.get(HOME))
+    assert "Seoul" not in text(visitor.get(MAP))
+    assert "Seoul" not in text(visitor.get(reverse("members:directory") + "?q=seoul"))
+    call_command("load_wego_data", stdout=io.StringIO())
+    assert "Seoul" in text(visitor.get(reverse("members:directory") + "?q=seoul"))
+    assert "0 members in 0 countries" not in text(visitor.get(HOME))
+    assert "Seoul" in text(visitor.get(MAP))
+
+
+def test_a_member_deleted_is_gone_from_the_next_page(visitor, seoul, paris):
+    assert "Seoul" in text(visitor.get(DIRECTORY))
+    seoul.delete()
+    assert "Seoul" not in text(visitor.get(DIRECTORY))
+
+
+# --- Conditional GET -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [DIRECTORY, HOME, MAP, CSV_URL, JSON_URL, "/members/seoul/"])
+def test_a_page_carries_an_etag_and_answers_304_while_nothing_changed(visitor, seoul, url):
+    first = visitor.get(url)
+    assert first.status_code == 200
+    etag = first["ETag"]
+    assert first.has_header("Last-Modified")
+    for _ in range(2):  # rendered, then from the cache
+        response = visitor.get(url, headers={"If-None-Match": etag})
+        assert response.status_code == 304
+        assert response["ETag"] == etag
+        assert not response.content
+
+
+@pytest.mark.parametrize("url", [DIRECTORY, MAP, CSV_URL])
+def test_a_change_makes_the_old_etag_stale(visitor, seoul, url):
+    etag = visitor.get(url)["ETag"]
+    seoul.name = "Seoul Special City"
+    seoul.save()
+    response = visitor.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "Seoul Special City" in text(response)
+    assert response["ETag"] != etag
+
+
+def test_a_large_page_is_sent_gzipped_to_a_browser_that_accepts_it(visitor, seoul):
+    plain = visitor.get(DIRECTORY)
+    for _ in range(2):  # rendered, then from the cache
+        packed = visitor.get(DIRECTORY, headers={"Accept-Encoding": "gzip, deflate, br"})
+        assert packed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(packed.content) == plain.content
+        assert "accept-encoding" in packed["Vary"].lower()
+        assert packed["ETag"] != plain["ETag"]
+    again = visitor.get(DIRECTORY, headers={"Accept-Encoding": "gzip", "If-None-Match": packed["ETag"]})
+    assert again.status_code == 304
+    assert not visitor.get(DIRECTORY).has_header("Content-Encoding")
+
+
+def test_the_pages_vary_on_the_cookie_and_the_language(visitor, seoul):
+    response = visitor.get(DIRECTORY)
+    vary = {value.strip().lower() for value in response["Vary"].split(",")}
+    assert {"cookie", "accept-language"} <= vary
+    assert response["Cache-Control"] == "no-cache"
+
+
+def test_each_language_has_its_own_cached_page(visitor, seoul):
+    assert 'lang="en"' in text(visitor.get(DIRECTORY, headers={"Accept-Language": "en"}))
+    french = visitor.get(DIRECTORY, headers={"Accept-Language": "fr"})
+    assert 'lang="fr"' in text(french) and french["Content-Language"] == "fr"
+    assert 'lang="en"' in text(visitor.get(DIRECTORY, headers={"Accept-Language": "en"}))
+
+
+# --- Never for a logged-in visitor, a waiting message, nor a CSRF token ------------------
+
+
+def test_a_logged_in_member_never_gets_the_anonymous_page(visitor, client, seoul, make_user):
+    assert "Log out" not in text(visitor.get(DIRECTORY))
+    client.force_login(make_user())
+    response = client.get(DIRECTORY)
+    assert not served_from_cache(response)
+    assert "Log out" in text(response)
+    assert "Log out" not in text(visitor.get(DIRECTORY))
+
+
+def test_a_page_with_a_waiting_message_is_rendered_with_it_and_not_cached(visitor, rf, seoul):
+    visitor.get(DIRECTORY)  # cached without a message
+    request = rf.get(DIRECTORY)
+    SessionMiddleware(lambda request: None).process_request(request)
+    MessageMiddleware(lambda request: None).process_request(request)
+    request.user = AnonymousUser()
+    messages.success(request, "Your application was received.")
+    response = views.directory(request)
+    assert "Your application was received." in response.content.decode()
+    assert "Your application was received." not in text(visitor.get(DIRECTORY))
+
+
+def test_an_anonymous_page_holds_no_csrf_token_and_the_language_still_changes(seoul):
+    visitor = Client(enforce_csrf_checks=True)
+    response = visitor.get(DIRECTORY)
+    assert "csrfmiddlewaretoken" not in text(response)
+    assert "csrftoken" not in response.cookies
+    changed = visitor.post(reverse("set_language"), {"language": "fr", "next": DIRECTORY})
+    assert changed.status_code == 302
+    assert 'lang="fr"' in text(visitor.get(DIRECTORY))
+
+
+# --- The map's endpoint -------------------------------------------------------------------
+
+
+def test_the_map_endpoint_lists_the_members_with_coordinates_and_public_fields_only(
+    visitor, seoul, paris, make_member, make_contact
+):
+    make_member("Nowhere", country="DE", latitude=None, longitude=None)
+    make_contact(seoul, name="Kim Private", email="kim@seoul.example")
+    response = visitor.get(MAP)
+    assert response["Content-Type"] == "application/json"
+    points = json.loads(text(response))["points"]
+    assert points == [["Paris", "paris", 48.86, 2.35], ["Seoul", "seoul", 37.57, 126.98]]
+    assert "kim" not in text(response).lower()
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"country": "KR"}, ["Seoul"]),
+        ({"q": "PARÍS"}, ["Paris"]),
+        ({"region": "europe"}, ["Paris"]),
+        ({"founding": "1"}, ["Seoul"]),
+        ({"country": "ZZ"}, ["Paris", "Seoul"]),  # a bad filter is left out, as on the page
+    ],
+)
+def test_the_map_endpoint_applies_the_directory_filters(visitor, seoul, paris, params, expected):
+    points = json.loads(text(visitor.get(MAP, params)))["points"]
+    assert [point[0] for point in points] == expected
+
+
+def test_the_map_endpoint_takes_as_many_queries_for_many_members_as_for_few(
+    visitor, make_member, django_assert_max_num_queries
+):
+    make_member("Seoul", country="KR")
+    with django_assert_max_num_queries(3):
+        visitor.get(MAP)
+    for number in range(40):
+        make_member(f"City {number}", country="KR")
+    with django_assert_max_num_queries(3):
+        assert len(json.loads(text(visitor.get(MAP)))["points"]) == 41
+    with django_assert_max_num_queries(0):
+        visitor.get(MAP)  # from the cache
+
+
+def test_the_directory_page_weighs_the_same_for_many_members(visitor, make_member):
+    for number in range(30):
+        make_member(f"City {number}", country="KR")
+    small = len(text(visitor.get(DIRECTORY)))
+    for number in range(30, 200):
+        make_member(f"City {number}", country="KR")
+    assert abs(len(text(visitor.get(DIRECTORY))) - small) < 100  # the count's digits
+
+
+# --- Streamed exports, safe in a spreadsheet -----------------------------------------------
+
+
+@pytest.mark.parametrize("url", [CSV_URL, JSON_URL])
+def test_the_exports_are_streamed(rf, seoul, url):
+    request = rf.get(url)
+    request.user = AnonymousUser()
+    SessionMiddleware(lambda request: None).process_request(request)
+    MessageMiddleware(lambda request: None).process_request(request)
+    view = views.export_csv if url == CSV_URL else views.export_json
+    assert isinstance(view(request), StreamingHttpResponse)
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"])
+def test_a_cell_a_spreadsheet_would_run_gets_a_leading_quote_in_the_public_csv(visitor, make_member, name):
+    make_member(name, country="BR", latitude=-23.55, longitude=-46.63)
+    (row,) = csv.DictReader(io.StringIO(text(visitor.get(CSV_URL))))
+    assert row["name"] == "'" + name
+    assert row["latitude"] == "-23.55" and row["longitude"] == "-46.63"  # numbers stay numbers
+
+
+@pytest.mark.parametrize("name", ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"])
+def test_a_cell_a_spreadsheet_would_run_gets_a_leading_quote_in_the_admin_export(make_member, name):
+    make_member(name, country="BR", latitude=-23.55, longitude=-46.63, description="=1+2")
+    (row,) = csv.DictReader(io.StringIO(OrganisationResource().export().csv))
+    assert row["name"] == "'" + name
+    assert row["description"] == "'=1+2"
+    assert row["longitude"] == "-46.63000"  # a number, unquoted: the file imports back
+
+
+def test_the_admin_csv_export_download_is_safe_too(staff_client, make_member):
+    make_member("=HYPERLINK(1)", country="BR")
+    response = staff_client.post(
+        reverse("admin:members_organisation_export"),
+        {"format": "0", "resource": "0", **{f"organisationresource_{f}": "on" for f in ("slug", "name", "country")}},
+    )
+    assert response.status_code == 200
+    assert "'=HYPERLINK(1)" in response.content.decode()
+
+
+def test_a_plain_name_is_exported_as_it_is(visitor, seoul):
+    (row,) = csv.DictReader(io.StringIO(text(visitor.get(CSV_URL))))
+    assert row["name"] == "Seoul"
+    assert Organisation.objects.get().name == "Seoul"
+
+
+# --- Indexes -------------------------------------------------------------------------------
+
+
+def test_the_search_is_answered_by_the_trigram_index_on_postgresql(make_member):
+    from django.db import connection
+
+    make_member("São Paulo", country="BR")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'organisation_search_trgm'")
+        (definition,) = cursor.fetchone()
+        assert "gin_trgm_ops" in definition
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        query = Organisation.objects.search("SAO paulo").values("pk").query
+        sql, params = query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "organisation_search_trgm" in plan
+    assert list(Organisation.objects.search("SAO paulo").values_list("name", flat=True)) == ["São Paulo"]
+
+
+def test_a_search_is_counted_once_for_all_its_pages(visitor, make_member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(30):
+        make_member(f"City {number}", country="DE")
+    assert "30 members found" in text(visitor.get(DIRECTORY, {"country": "DE"}))
+    with CaptureQueriesContext(connection) as captured:
+        page_two = visitor.get(DIRECTORY, {"country": "DE", "page": "2"})
+    assert "30 members found" in text(page_two) and "Page 2 of 2" in text(page_two)
+    assert not [query for query in captured if "COUNT(" in query["sql"].upper()]
+    with CaptureQueriesContext(connection) as captured:  # the same search, written otherwise
+        assert "30 members found" in text(visitor.get(DIRECTORY, {"country": "de", "page": "2", "utm": "x"}))
+    assert not [query for query in captured if "COUNT(" in query["sql"].upper()]
+    make_member("City 30", country="DE")  # a change: counted again
+    assert "31 members found" in text(visitor.get(DIRECTORY, {"country": "DE", "page": "2"}))
