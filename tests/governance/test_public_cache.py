@@ -102,6 +102,8 @@ def test_a_meeting_added_in_the_admin_is_on_the_calendar_at_once(visitor, staff_
             "end_1": "17:00",
             "time_zone": "Europe/Paris",
             "venue": "Hôtel de Ville, Paris",
+            "attendance_mode": "in_person",
+            "online_link_opens_minutes": "30",
             "host": "",
             "status_note": "",
             **_empty_inlines(),

@@ -73,7 +73,7 @@ def test_the_500_page_renders_with_the_database_unreachable(monkeypatch):
 
 def test_a_failed_csrf_check_gives_the_branded_page(make_user):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(reverse("set_language"), {"language": "fr"})
+    response = client.post(reverse("account_login"), {"login": "anne@paris.fr", "password": "x"})
     assert response.status_code == 403
     assert "The form could not be accepted" in response.content.decode()
     assert 'class="site-header"' in response.content.decode()
