@@ -1,9 +1,10 @@
 import csv
+import functools
 import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -75,7 +76,28 @@ def _site(request):
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def _set_parameters_only(view):
+    """Send a query string with empty parameters (``?q=&country=KR``, what a
+    GET form submits without script) to its clean form, for good (301): the
+    links people copy and the cache keys stay tidy. Checked before the cache,
+    so the redirect costs no query."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        query = request.GET.copy()
+        empty = [name for name, values in query.lists() if not any(value.strip() for value in values)]
+        if not empty:
+            return view(request, *args, **kwargs)
+        for name in empty:
+            del query[name]
+        clean = query.urlencode()
+        return HttpResponsePermanentRedirect(request.path + (f"?{clean}" if clean else ""))
+
+    return wrapper
+
+
 @require_safe
+@_set_parameters_only
 @public_page
 def directory(request):
     """The directory page. Its map reads its points from ``map_points``, so
@@ -87,15 +109,13 @@ def directory(request):
     paginator.count = remember(f"directory-count:{form.applied_filters()}", members.count)
     filters = _without_page(request)
     page = paginator.get_page(request.GET.get("page"))
-    query_string = request.GET.urlencode()
     return render(
         request,
         "members/directory.html",
         {
             "form": form,
             "page": page,
-            "query_string": query_string,
-            "map_query_string": filters,
+            "filters": filters,
             "tile_url": settings.TILE_URL,
         },
     )

@@ -72,3 +72,22 @@ def test_the_filters_are_usable_with_the_keyboard_alone(page, live_server, membe
     page.keyboard.press("Enter")
     page.wait_for_url("**q=seoul*")
     assert page.locator(".member-name").all_inner_texts() == ["Seoul"]
+
+
+def test_the_form_submits_only_the_filters_that_are_set(page, live_server, members):
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if "/members/?" in request.url else None)
+    page.goto(f"{live_server.url}/members/")
+    page.get_by_label("Country").select_option("KR")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/members/?country=KR")
+    # The browser asked for the clean URL itself: no round trip through the redirect.
+    assert asked == [f"{live_server.url}/members/?country=KR"]
+    assert page.locator(".member-name").all_inner_texts() == ["Seoul", "Smart Vendor"]
+
+
+def test_an_empty_result_shows_the_message_and_no_map(page, live_server, members):
+    page.goto(f"{live_server.url}/members/?q=atlantis")
+    assert page.get_by_text("No member matches this search").is_visible()
+    assert page.locator("#member-map").count() == 0
+    assert page.get_by_role("link", name="CSV", exact=True).count() == 0
