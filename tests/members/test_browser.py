@@ -91,3 +91,20 @@ def test_an_empty_result_shows_the_message_and_no_map(page, live_server, members
     assert page.get_by_text("No member matches this search").is_visible()
     assert page.locator("#member-map").count() == 0
     assert page.get_by_role("link", name="CSV", exact=True).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "lowest", "highest"),
+    [("?region=asia", 3, 6), ("?country=KR", 6, 6), ("?q=almaty", 6, 6)],
+)
+def test_the_map_fits_the_markers_found_and_stops_at_a_city_zoom(page, live_server, members, query, lowest, highest):
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/members/{query}")
+    page.wait_for_selector("#member-map[data-loaded]", state="attached")
+    zoom = int(page.locator("#member-map").get_attribute("data-zoom"))
+    assert lowest <= zoom <= highest
+    # Every marker found is inside the view: none falls off its edges.
+    box = page.locator("#member-map").bounding_box()
+    for marker in page.locator(".leaflet-marker-icon").all():
+        icon = marker.bounding_box()
+        assert box["x"] <= icon["x"] and icon["x"] + icon["width"] <= box["x"] + box["width"]
