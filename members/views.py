@@ -4,10 +4,12 @@ import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from . import m49
 from .caching import public_export, public_page, remember
 from .extensions import PROFILE_CONTEXT
 from .forms import DirectoryFilterForm
@@ -44,6 +46,18 @@ def _filtered_directory(request, with_country_choices=False):
     form = DirectoryFilterForm(request.GET or None, country_codes=country_codes)
     form.is_valid()  # cleans what it can; invalid fields are reported and skipped
     return form, form.filter(listed)
+
+
+def _region_counts(listed):
+    """[(slug, name, count)] of the listed members by UN M49 region, in the
+    regions' order: one query grouped by country, summed here (the region is
+    derived from the country, not stored)."""
+    by_region = {}
+    for code, count in listed.order_by().values_list("country").annotate(count=Count("pk")):
+        slug = m49.region_slug_for_country(code)
+        if slug:
+            by_region[slug] = by_region.get(slug, 0) + count
+    return [(slug, str(name), by_region[slug]) for slug, name in m49.REGION_CHOICES if slug in by_region]
 
 
 def _listed_countries(listed):
@@ -109,6 +123,8 @@ def directory(request):
     paginator.count = remember(f"directory-count:{form.applied_filters()}", members.count)
     filters = _without_page(request)
     page = paginator.get_page(request.GET.get("page"))
+    # The whole directory's members by region, counted once per change of the data.
+    region_counts = remember("directory-region-counts", lambda: _region_counts(Organisation.objects.in_directory()))
     return render(
         request,
         "members/directory.html",
@@ -116,6 +132,7 @@ def directory(request):
             "form": form,
             "page": page,
             "filters": filters,
+            "region_counts": region_counts,
             "tile_url": settings.TILE_URL,
         },
     )

@@ -1,8 +1,11 @@
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from members.caching import changed
 from members.models import Organisation, Standing
+
+from .test_logo import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +155,7 @@ def test_a_refused_filter_is_summarised_above_the_list_and_named_unfiltered(clie
     assert "Some filters were not understood" in summary
     assert f'<a href="#{field}">{label}</a>' in summary
     assert "the list below is not filtered" in summary
-    assert html.index("refused-filters") < html.index('class="member-list"')
+    assert html.index("refused-filters") < html.index('class="member-list')
 
 
 def test_a_refused_filter_leaves_the_valid_ones_applied_and_says_so(client, members):
@@ -239,3 +242,24 @@ def test_the_query_count_does_not_grow_with_the_number_of_members(client, make_m
     large = count_queries()
     assert large == small
     assert small <= 6
+
+
+def test_each_member_is_a_card_with_its_logo_kind_country_and_category(client, members, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    members["seoul"].logo.save("seoul.png", ContentFile(image_bytes()), save=True)
+    html = main(client.get(URL, {"country": "KR"}))
+    cards = html.split('<li class="member-card">')[1:]
+    seoul, vendor = cards
+    assert '<img class="member-logo" src="/members/seoul/logo"' in seoul
+    assert "Local government" in seoul and "South Korea" in seoul and "Full Member" in seoul
+    assert "<img" not in vendor and "Smart tech solution provider" in vendor
+
+
+def test_the_page_counts_the_members_by_region_once_per_change(client, members, make_member):
+    html = main(client.get(URL, {"q": "seoul"}))
+    counts = html.split('class="region-counts"')[1].split("</nav>")[0]
+    assert '<a href="?region=asia">Asia</a> <span class="count">4</span>' in counts
+    assert '<a href="?region=europe">Europe</a> <span class="count">1</span>' in counts
+    make_member("Berlin", country="DE")  # a save empties the cache: the counts follow
+    counts = main(client.get(URL)).split('class="region-counts"')[1]
+    assert '<a href="?region=europe">Europe</a> <span class="count">2</span>' in counts
