@@ -1,12 +1,15 @@
 import csv
+import functools
 import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from . import m49
 from .caching import public_export, public_page, remember
 from .extensions import PROFILE_CONTEXT
 from .forms import DirectoryFilterForm
@@ -45,6 +48,18 @@ def _filtered_directory(request, with_country_choices=False):
     return form, form.filter(listed)
 
 
+def _region_counts(listed):
+    """[(slug, name, count)] of the listed members by UN M49 region, in the
+    regions' order: one query grouped by country, summed here (the region is
+    derived from the country, not stored)."""
+    by_region = {}
+    for code, count in listed.order_by().values_list("country").annotate(count=Count("pk")):
+        slug = m49.region_slug_for_country(code)
+        if slug:
+            by_region[slug] = by_region.get(slug, 0) + count
+    return [(slug, str(name), by_region[slug]) for slug, name in m49.REGION_CHOICES if slug in by_region]
+
+
 def _listed_countries(listed):
     return list(listed.order_by().values_list("country", flat=True).distinct())
 
@@ -75,7 +90,28 @@ def _site(request):
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def _set_parameters_only(view):
+    """Send a query string with empty parameters (``?q=&country=KR``, what a
+    GET form submits without script) to its clean form, for good (301): the
+    links people copy and the cache keys stay tidy. Checked before the cache,
+    so the redirect costs no query."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        query = request.GET.copy()
+        empty = [name for name, values in query.lists() if not any(value.strip() for value in values)]
+        if not empty:
+            return view(request, *args, **kwargs)
+        for name in empty:
+            del query[name]
+        clean = query.urlencode()
+        return HttpResponsePermanentRedirect(request.path + (f"?{clean}" if clean else ""))
+
+    return wrapper
+
+
 @require_safe
+@_set_parameters_only
 @public_page
 def directory(request):
     """The directory page. Its map reads its points from ``map_points``, so
@@ -87,15 +123,16 @@ def directory(request):
     paginator.count = remember(f"directory-count:{form.applied_filters()}", members.count)
     filters = _without_page(request)
     page = paginator.get_page(request.GET.get("page"))
-    query_string = request.GET.urlencode()
+    # The whole directory's members by region, counted once per change of the data.
+    region_counts = remember("directory-region-counts", lambda: _region_counts(Organisation.objects.in_directory()))
     return render(
         request,
         "members/directory.html",
         {
             "form": form,
             "page": page,
-            "query_string": query_string,
-            "map_query_string": filters,
+            "filters": filters,
+            "region_counts": region_counts,
             "tile_url": settings.TILE_URL,
         },
     )

@@ -37,10 +37,16 @@
       map.fitBounds(L.latLngBounds(points.map(function (point) { return [point[2], point[3]]; })), {
         padding: [24, 24],
         maxZoom: 6,
+        // Straight to the markers: no zoom animation from the world view,
+        // which left the map at zoom 0-1 if anything interrupted it.
+        animate: false,
       });
     } else if (markers.length === 1) {
-      map.setView([points[0][2], points[0][3]], 6);
+      // A single member: its city and surroundings, not street level.
+      map.setView([points[0][2], points[0][3]], 6, { animate: false });
     }
+    // Read by the browser tests: the view the markers were fitted to.
+    element.dataset.zoom = String(map.getZoom());
     element.dataset.loaded = String(markers.length);
   }
 

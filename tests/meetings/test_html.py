@@ -78,11 +78,13 @@ def test_every_page_type_is_valid_html(tmp_path, seoul_user, seoul, ga_meeting, 
     anonymous, member = Client(), Client()
     member.force_login(seoul_user)
     profile_form = reverse("member_home:edit_profile", args=[seoul.slug])
+    type(ga_meeting).objects.filter(pk=ga_meeting.pk).update(host=seoul)  # the profile lists it
     pages = {
         "home": _get(anonymous, reverse("home")),
         "home-member": _get(member, reverse("home")),
         "directory": _get(anonymous, reverse("members:directory")),
         "directory-empty": _get(anonymous, reverse("members:directory") + "?q=nothing-at-all"),
+        "directory-refused": _get(anonymous, reverse("members:directory") + "?region=antarctica&country=KR"),
         "profile": _get(anonymous, seoul.get_absolute_url()),
         "governance": _get(anonymous, reverse("governance:index")),
         "meetings": _get(anonymous, reverse("meetings:list")),

@@ -34,12 +34,12 @@ def test_a_visitor_searches_filters_opens_a_profile_and_sees_the_markers(page, l
     assert members_on_the_map(page) == 1
 
     page.get_by_role("link", name="Clear all filters").click()
-    page.get_by_label("Region").select_option("asia")
+    page.get_by_label("Region", exact=True).select_option("asia")
     page.get_by_label("Founding members only").check()
     page.get_by_role("button", name="Search").click()
     page.wait_for_url("**founding=1*")
     assert page.locator(".member-name").all_inner_texts() == ["Seoul"]
-    assert page.get_by_label("Region").input_value() == "asia"
+    assert page.get_by_label("Region", exact=True).input_value() == "asia"
     assert members_on_the_map(page) == 1
 
     page.get_by_role("link", name="Seoul").click()
@@ -72,3 +72,39 @@ def test_the_filters_are_usable_with_the_keyboard_alone(page, live_server, membe
     page.keyboard.press("Enter")
     page.wait_for_url("**q=seoul*")
     assert page.locator(".member-name").all_inner_texts() == ["Seoul"]
+
+
+def test_the_form_submits_only_the_filters_that_are_set(page, live_server, members):
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if "/members/?" in request.url else None)
+    page.goto(f"{live_server.url}/members/")
+    page.get_by_label("Country").select_option("KR")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/members/?country=KR")
+    # The browser asked for the clean URL itself: no round trip through the redirect.
+    assert asked == [f"{live_server.url}/members/?country=KR"]
+    assert page.locator(".member-name").all_inner_texts() == ["Seoul", "Smart Vendor"]
+
+
+def test_an_empty_result_shows_the_message_and_no_map(page, live_server, members):
+    page.goto(f"{live_server.url}/members/?q=atlantis")
+    assert page.get_by_text("No member matches this search").is_visible()
+    assert page.locator("#member-map").count() == 0
+    assert page.get_by_role("link", name="CSV", exact=True).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "lowest", "highest"),
+    [("?region=asia", 3, 6), ("?country=KR", 6, 6), ("?q=almaty", 6, 6)],
+)
+def test_the_map_fits_the_markers_found_and_stops_at_a_city_zoom(page, live_server, members, query, lowest, highest):
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/members/{query}")
+    page.wait_for_selector("#member-map[data-loaded]", state="attached")
+    zoom = int(page.locator("#member-map").get_attribute("data-zoom"))
+    assert lowest <= zoom <= highest
+    # Every marker found is inside the view: none falls off its edges.
+    box = page.locator("#member-map").bounding_box()
+    for marker in page.locator(".leaflet-marker-icon").all():
+        icon = marker.bounding_box()
+        assert box["x"] <= icon["x"] and icon["x"] + icon["width"] <= box["x"] + box["width"]

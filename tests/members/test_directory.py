@@ -1,12 +1,20 @@
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from members.caching import changed
 from members.models import Organisation, Standing
 
+from .test_logo import image_bytes
+
 pytestmark = pytest.mark.django_db
 
 URL = reverse("members:directory")
+
+
+def main(response):
+    """The page's own content, without the layout's header and footer."""
+    return response.content.decode().split('<main id="main"')[1].split("</main>")[0]
 
 
 def names(response):
@@ -96,7 +104,70 @@ def test_a_bad_value_is_reported_and_ignored_never_a_500(client, members, params
 
 @pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "1.5", ""])
 def test_a_bad_page_number_never_gives_a_500(client, members, page):
-    assert client.get(URL, {"page": page}).status_code == 200
+    assert client.get(URL, {"page": page}, follow=True).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "clean"),
+    [
+        ("q=&country=KR&region=&kind=&category=", "?country=KR"),
+        ("q=&country=&region=&kind=&category=", ""),
+        ("q=seoul&page=&founding=", "?q=seoul"),
+        ("q=%20%20&region=asia", "?region=asia"),
+    ],
+)
+def test_empty_parameters_are_redirected_to_the_clean_url_for_good(client, members, query, clean):
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 301
+    assert response["Location"] == URL + clean
+
+
+def test_a_clean_url_is_not_redirected(client, members):
+    assert client.get(URL, {"country": "KR"}).status_code == 200
+
+
+def test_pagination_and_export_links_carry_only_the_set_filters(client, make_member):
+    for index in range(30):
+        make_member(f"Twin City {index:02d}", country="DE")
+    html = main(client.get(URL, {"country": "DE", "page": "2"}))
+    assert 'href="?country=DE&amp;page=1"' in html
+    assert 'href="/members/export.csv?country=DE"' in html
+    assert 'href="/members/export.json?country=DE"' in html
+    assert "q=&" not in html and "page=2" not in html.split('class="downloads"')[1]
+
+
+def test_an_empty_result_says_so_with_no_map_and_no_download_links(client, members):
+    html = main(client.get(URL, {"q": "atlantis"}))
+    assert "No member matches this search" in html
+    assert 'id="member-map"' not in html and "leaflet" not in html
+    assert "export.csv" not in html and "export.json" not in html
+    listed = main(client.get(URL, {"q": "seoul"}))
+    assert "No member matches" not in listed and 'id="member-map"' in listed and "export.csv" in listed
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "label"),
+    [({"region": "antarctica"}, "id_region", "Region"), ({"country": "XX"}, "id_country", "Country")],
+)
+def test_a_refused_filter_is_summarised_above_the_list_and_named_unfiltered(client, members, params, field, label):
+    html = client.get(URL, params).content.decode()
+    summary = html.split('class="refused-filters"')[1].split("</div>")[0]
+    assert "Some filters were not understood" in summary
+    assert f'<a href="#{field}">{label}</a>' in summary
+    assert "the list below is not filtered" in summary
+    assert html.index("refused-filters") < html.index('class="member-list')
+
+
+def test_a_refused_filter_leaves_the_valid_ones_applied_and_says_so(client, members):
+    response = client.get(URL, {"region": "antarctica", "country": "KR"})
+    assert names(response) == ["Seoul", "Smart Vendor"]
+    html = response.content.decode()
+    assert "the list below applies the other filters only" in html
+    assert "There is no such region." in html.split('class="refused-filters"')[1]
+
+
+def test_valid_filters_show_no_refusal_summary(client, members):
+    assert "refused-filters" not in client.get(URL, {"region": "asia"}).content.decode()
 
 
 def test_pagination_is_stable_and_keeps_the_filters(client, make_member):
@@ -171,3 +242,24 @@ def test_the_query_count_does_not_grow_with_the_number_of_members(client, make_m
     large = count_queries()
     assert large == small
     assert small <= 6
+
+
+def test_each_member_is_a_card_with_its_logo_kind_country_and_category(client, members, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    members["seoul"].logo.save("seoul.png", ContentFile(image_bytes()), save=True)
+    html = main(client.get(URL, {"country": "KR"}))
+    cards = html.split('<li class="member-card">')[1:]
+    seoul, vendor = cards
+    assert '<img class="member-logo" src="/members/seoul/logo"' in seoul
+    assert "Local government" in seoul and "South Korea" in seoul and "Full Member" in seoul
+    assert "<img" not in vendor and "Smart tech solution provider" in vendor
+
+
+def test_the_page_counts_the_members_by_region_once_per_change(client, members, make_member):
+    html = main(client.get(URL, {"q": "seoul"}))
+    counts = html.split('class="region-counts"')[1].split("</nav>")[0]
+    assert '<a href="?region=asia">Asia</a> <span class="count">4</span>' in counts
+    assert '<a href="?region=europe">Europe</a> <span class="count">1</span>' in counts
+    make_member("Berlin", country="DE")  # a save empties the cache: the counts follow
+    counts = main(client.get(URL)).split('class="region-counts"')[1]
+    assert '<a href="?region=europe">Europe</a> <span class="count">2</span>' in counts
