@@ -1,24 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.forms import OrganisationProfileForm
-
 from .models import Registration
-
-
-class ProfileForm(OrganisationProfileForm):
-    """A member's public profile, as its representative edits it on /my/.
-
-    The web address is typed into a text input (with the URL keyboard):
-    "paris.fr" is accepted (https:// is assumed), which a type="url" input
-    would call invalid, and an address refused and shown back in a
-    type="url" input would make the page invalid HTML."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["website"]
-        field.widget = forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"})
-        field.widget.attrs.update(field.widget_attrs(field.widget))  # maxlength
 
 
 class DelegateForm(forms.Form):

@@ -135,6 +135,11 @@ class OrganisationProfileForm(forms.ModelForm):
         fields = ["description", "website", "logo"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6, "maxlength": 1000}),
+            # A text input with the URL keyboard: "paris.fr" is accepted
+            # (https:// is assumed), which a type="url" input would call
+            # invalid, and a refused address shown back in a type="url" input
+            # would make the page invalid HTML.
+            "website": forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
             "logo": LogoInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
         }
         help_texts = {"logo": _("PNG, JPEG or WebP, at most 1 MB. Shown publicly.")}

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from members.forms import OrganisationProfileForm
+
 from .. import access
-from ..forms import ProfileForm
 from ..models import CalendarFeed, Registration
 
 UPCOMING_SHOWN = 20
@@ -64,7 +65,7 @@ def edit_profile(request, slug):
     organisation = access.organisations_of(request.user).filter(slug=slug).first()
     if organisation is None:
         raise Http404
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=organisation)
+    form = OrganisationProfileForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         # django-simple-history's middleware records request.user as the
         # history_user of this change.

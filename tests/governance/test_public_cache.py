@@ -17,7 +17,7 @@ from governance.services.offices import end_term
 from tests.admin_forms import change_page_data
 from tests.governance.test_admin import _office_form
 from tests.meetings.conftest import make_meeting
-from tests.meetings.test_admin import _empty_inlines
+from tests.meetings.test_admin import meeting_add_data
 
 pytestmark = pytest.mark.django_db
 
@@ -87,28 +87,8 @@ def test_the_governance_loaded_by_the_loader_is_public_at_once(visitor):
 
 def test_a_meeting_added_in_the_admin_is_on_the_calendar_at_once(visitor, staff_client, ga, term):
     assert "Hôtel de Ville" not in text(visitor.get(MEETINGS))
-    day = (term.start_date + datetime.timedelta(days=500)).isoformat()
-    response = staff_client.post(
-        reverse("admin:governance_meeting_add"),
-        {
-            "body": ga.pk,
-            "term": term.pk,
-            "kind": "regular",
-            "title": "GA in Paris",
-            "slug": "",
-            "start_0": day,
-            "start_1": "09:00",
-            "end_0": day,
-            "end_1": "17:00",
-            "time_zone": "Europe/Paris",
-            "venue": "Hôtel de Ville, Paris",
-            "attendance_mode": "in_person",
-            "online_link_opens_minutes": "30",
-            "host": "",
-            "status_note": "",
-            **_empty_inlines(),
-        },
-    )
+    day = term.start_date + datetime.timedelta(days=500)
+    response = staff_client.post(reverse("admin:governance_meeting_add"), meeting_add_data(ga, term, day))
     assert response.status_code == 302
     assert "Hôtel de Ville" in text(visitor.get(MEETINGS))
 

@@ -80,27 +80,8 @@ def test_the_meeting_page_shows_its_inlines_and_the_quorum(staff_client, ga_meet
 
 
 def test_times_are_entered_in_the_meetings_time_zone(staff_client, ga, term):
-    response = staff_client.post(
-        reverse("admin:governance_meeting_add"),
-        {
-            "body": ga.pk,
-            "term": term.pk,
-            "kind": "regular",
-            "title": "GA in Paris",
-            "slug": "",
-            "start_0": (term.start_date + datetime.timedelta(days=10)).isoformat(),
-            "start_1": "09:00",
-            "end_0": (term.start_date + datetime.timedelta(days=10)).isoformat(),
-            "end_1": "17:00",
-            "time_zone": "Europe/Paris",
-            "venue": "Hôtel de Ville, Paris",
-            "attendance_mode": "in_person",
-            "online_link_opens_minutes": "30",
-            "host": "",
-            "status_note": "",
-            **_empty_inlines(),
-        },
-    )
+    day = term.start_date + datetime.timedelta(days=10)
+    response = staff_client.post(reverse("admin:governance_meeting_add"), meeting_add_data(ga, term, day))
     assert response.status_code == 302, response.content.decode()[:3000]
     meeting = Meeting.objects.get(title="GA in Paris")
     assert (meeting.local_start.hour, meeting.local_end.hour) == (9, 17)
@@ -110,22 +91,35 @@ def test_times_are_entered_in_the_meetings_time_zone(staff_client, ga, term):
 def test_an_unknown_time_zone_is_a_clear_error(staff_client, ga, term):
     response = staff_client.post(
         reverse("admin:governance_meeting_add"),
-        {
-            "body": ga.pk,
-            "term": term.pk,
-            "kind": "regular",
-            "start_0": "2026-05-01",
-            "start_1": "09:00",
-            "end_0": "2026-05-01",
-            "end_1": "10:00",
-            "time_zone": "Mars/Olympus_Mons",
-            "venue": "X",
-            **_empty_inlines(),
-        },
+        meeting_add_data(ga, term, datetime.date(2026, 5, 1), time_zone="Mars/Olympus_Mons", venue="X"),
     )
     assert response.status_code == 200
     assert "is not a known time zone" in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+def meeting_add_data(body, term, day, **fields):
+    """What the admin's "add meeting" page posts: a meeting on ``day`` from
+    09:00 to 17:00 in Paris, with no inline rows; ``fields`` change any of it."""
+    return {
+        "body": body.pk,
+        "term": term.pk,
+        "kind": "regular",
+        "title": "GA in Paris",
+        "slug": "",
+        "start_0": day.isoformat(),
+        "start_1": "09:00",
+        "end_0": day.isoformat(),
+        "end_1": "17:00",
+        "time_zone": "Europe/Paris",
+        "venue": "Hôtel de Ville, Paris",
+        "attendance_mode": "in_person",
+        "online_link_opens_minutes": "30",
+        "host": "",
+        "status_note": "",
+        **_empty_inlines(),
+        **fields,
+    }
 
 
 def _empty_inlines():
