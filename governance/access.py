@@ -12,7 +12,8 @@ and meeting documents, decided here and nowhere else.
   the .ics), and final documents marked public.
 - Documents: drafts for staff only. A final document marked "members" is
   seen by whoever may see its meeting; "the body's members" narrows that to
-  the members with a vote in it (``Meeting.voting_organisations``).
+  the full members among them (``standing.full_members``), whatever their
+  standing: a member in arrears keeps its meetings and their documents.
 """
 
 from django.db.models import Q
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from members.models import Organisation
 
-from .models import Document, DocumentState, DocumentVisibility, Meeting, RegistrationStatus
+from .models import Document, DocumentState, DocumentVisibility, Meeting, RegistrationStatus, full_members
 
 
 def is_secretariat(user):
@@ -67,7 +68,7 @@ def may_join_online(user, meeting, now=None):
 
 def _documents_open_to(organisations):
     """Final documents that any of ``organisations`` (a queryset) may open."""
-    voting = organisations.filter(membership__category__has_vote=True)
+    voting = full_members(organisations)
     return (
         Q(visibility=DocumentVisibility.PUBLIC)
         | Q(visibility=DocumentVisibility.MEMBERS, meeting__in=Meeting.objects.open_to(organisations).values("pk"))
@@ -95,7 +96,7 @@ def document_audiences(meeting, document_ids):
     Organisations sitting in one meeting differ only by their vote, so they
     are asked in two groups, each through the rule above."""
     invited = meeting.invited_organisations()
-    with_vote = invited.filter(membership__category__has_vote=True)
+    with_vote = full_members(invited)
     audiences = []
     for organisations in (with_vote, invited.exclude(pk__in=with_vote.values("pk"))):
         shown = list(

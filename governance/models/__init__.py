@@ -1,8 +1,9 @@
 """The governance app's models, one module per subject (as pretix's
-``base/models/``): ``offices`` (bodies, terms, posts, offices) and
+``base/models/``): ``offices`` (bodies, terms, posts, offices),
 ``meetings`` (meetings, agendas, documents, registrations, attendance,
-resolutions, calendar feeds). Everything public is importable from here,
-so ``from governance.models import Meeting`` and the app label stay as they
+resolutions, calendar feeds) and ``standing`` (which members carry a vote:
+good standing, decided there and nowhere else). Everything public is
+importable from here, so ``from governance.models import Meeting`` and the app label stay as they
 were."""
 
 from .meetings import (
@@ -39,8 +40,14 @@ from .offices import (
     Term,
     excom_member_ids,
 )
+from .standing import FULL_MEMBER, Vote, full_members, vote_of, voting_members
 
 __all__ = [
+    "FULL_MEMBER",
+    "Vote",
+    "full_members",
+    "vote_of",
+    "voting_members",
     "CARRIED_OUTCOMES",
     "FAILED_OUTCOMES",
     "AgendaItem",

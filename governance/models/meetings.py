@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
@@ -31,6 +31,7 @@ from members.models import Organisation, with_update_field
 from ..files import validate_meeting_document
 from ..text import render_markdown
 from .offices import Body, BodySlug, Office, PostRole, Term
+from .standing import vote_of, voting_members
 
 
 def validate_time_zone(value):
@@ -290,8 +291,9 @@ class Meeting(models.Model):
         return members.filter(offices__in=_seats(self.term_id, self.body_id, self.start.date())).distinct()
 
     def voting_organisations(self):
-        """One vote per full member city entitled to sit in the meeting."""
-        return self.invited_organisations().filter(membership__category__has_vote=True)
+        """One vote per member entitled to sit in the meeting that carries a
+        vote on its day (``standing.voting_members``)."""
+        return voting_members(self.invited_organisations(), self.start.date())
 
     def quorum(self):
         """Voting rights and quorum, from registrations and from attendance."""
@@ -579,21 +581,12 @@ class Registration(models.Model):
     def get_absolute_url(self):
         return self.meeting.get_absolute_url() + "#registration"
 
-    @staticmethod
-    def may_name_voting_delegate(organisation):
-        """Only a full member (its membership category carries the vote)
-        names a voting delegate; the others' delegates attend as observers."""
-        try:
-            return organisation.membership.category.has_vote
-        except ObjectDoesNotExist:
-            return False
-
     def clean(self):
         super().clean()
         if self.is_voting_delegate and self.organisation_id and self._names_voting_delegate():
-            if not self.may_name_voting_delegate(self.organisation):
-                message = _("%(member)s is not a full member: its delegates attend without a vote.")
-                raise ValidationError({"is_voting_delegate": message % {"member": self.organisation}})
+            vote = vote_of(self.organisation)
+            if not vote:
+                raise ValidationError({"is_voting_delegate": vote.reason})
 
     def _names_voting_delegate(self):
         """Whether saving this registration names a voting delegate: a new

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Registration
+from ..models import vote_of
 
 
 class DelegateForm(forms.Form):
@@ -23,7 +23,7 @@ class DelegateForm(forms.Form):
         kwargs.setdefault("auto_id", f"id_delegate_{organisation.pk}_%s")
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        if not Registration.may_name_voting_delegate(organisation):
+        if not vote_of(organisation):
             del self.fields["is_voting_delegate"]
 
     @property
