@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -78,3 +79,15 @@ def validate_letter_of_intent(upload):
         upload.seek(0)
     if not genuine:
         raise ValidationError(_("The file's content is not a PDF file, whatever its name says."))
+
+
+def download(stored, filename, content_type):
+    """A stored file as a private download (never cached on the way), or 404
+    if its file is gone."""
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -270,6 +270,10 @@ class Application(models.Model):
         return settings.SITE_URL + self.private_path()
 
     @property
+    def letter_filename(self):
+        return f"{self.reference}-letter.pdf"
+
+    @property
     def is_open(self):
         return self.state in OPEN_STATES
 
