@@ -21,6 +21,7 @@ class ApplicationForm(forms.ModelForm):
     # field fills it too.
     HONEYPOT = "fax_number"
 
+    website = forms.URLField(label=_("Website"), max_length=200, required=False, assume_scheme="https")
     letter = forms.FileField(
         label=_("Letter of intent"),
         help_text=_(
