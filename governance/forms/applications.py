@@ -9,6 +9,7 @@ limit in the view.
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from members.models import MembershipCategory
 
@@ -75,7 +76,7 @@ class ApplicationForm(forms.ModelForm):
         )
         self.fields["category"].queryset = MembershipCategory.objects.order_by("position", "name")
         self.fields["category"].empty_label = _("Choose a category")
-        self.fields["country"].widget.choices[0] = ("", _("Choose a country"))
+        self.fields["country"].choices = [("", _("Choose a country")), *countries]
         self.fields["head_term_ends"].input_formats = ["%Y-%m-%d"]
         self.fields["head_term_ends"].help_text = _("As a date, for example 2028-06-30.")
         for name, field in self.fields.items():
