@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -165,6 +166,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ["reference", "name", "liaison_email", "political_email"]
     ordering = ["submitted_at", "pk"]  # the queue: oldest first
     raw_id_fields = ["organisation"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = [
         "reference",
         "state",
