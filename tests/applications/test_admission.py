@@ -160,3 +160,13 @@ def test_figures_cost_two_queries_whatever_the_number(make_application, django_a
         make_application(name=f"City {number}")
     with django_assert_num_queries(2):
         application_figures()
+
+
+def test_the_new_members_contact_sees_the_membership_on_my_page(client, make_application, staff_user, ga_item):
+    from members.models import User
+
+    application = make_application(S.RECOMMENDED)
+    services.admit(application.pk, staff_user.pk, agenda_item_id=ga_item.pk)
+    client.force_login(User.objects.get(email="anne@lyon.example"))
+    html = client.get("/my/").content.decode()
+    assert "Lyon" in html and "Current" in html and application.reference in html
