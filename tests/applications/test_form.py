@@ -194,3 +194,7 @@ def test_the_same_name_in_another_country_is_no_duplicate(client, fields, make_m
 def test_the_confirmation_page_needs_an_application_just_sent(client, db):
     response = client.get(reverse("applications:submitted"))
     assert response.status_code == 302 and response["Location"] == URL
+
+
+def test_the_home_page_leads_to_the_form(client, db):
+    assert f'href="{URL}"' in client.get("/").content.decode()
