@@ -2,7 +2,6 @@
 the form, the form with errors, the confirmation, the applicant's page and
 the admin's confirmation of a move."""
 
-import pytest
 from django.urls import reverse
 
 from tests.meetings.test_html import dangling_references, vnu
