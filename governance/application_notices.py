@@ -82,7 +82,11 @@ def decided(application, reason, by=None):
 def _context(delivery, application):
     if application is None:
         raise LookupError("The application no longer exists.")
-    return {"application": application, "status_url": application.private_url()}
+    return {
+        "application": application,
+        "status_url": application.private_url(),
+        "title": _("Membership application %(reference)s") % {"reference": application.reference},
+    }
 
 
 @kinds.register(ApplicationNotice.RECEIVED, ApplicationNotice.RECEIVED.label)

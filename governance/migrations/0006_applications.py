@@ -183,7 +183,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="The organisation this application is for, once it exists (or if it already did).",
                         null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.SET_NULL,
                         related_name="applications",
                         to="members.organisation",
                         verbose_name="organisation",

@@ -210,7 +210,7 @@ class Application(models.Model):
     # The secretariat's side
     organisation = models.ForeignKey(
         Organisation,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="applications",
