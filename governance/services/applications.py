@@ -108,8 +108,9 @@ def _locked(application_id):
     return Application.objects.select_for_update(of=("self",)).select_related("category").get(pk=application_id)
 
 
-def _move(application, action, actor, *, by_user_id=None, reason="", agenda_item=None, resolution=None):
-    """Move the locked ``application`` by ``action``, as ``TRANSITIONS`` says, and record it."""
+def _transition(application, action, actor):
+    """The row of ``TRANSITIONS`` for ``action`` on ``application`` by
+    ``actor``, or the error saying why there is none."""
     transition = transition_for(action, application.state)
     if transition is None:
         raise ApplicationError(
@@ -122,6 +123,12 @@ def _move(application, action, actor, *, by_user_id=None, reason="", agenda_item
         )
     if transition.actor != actor:
         raise ApplicationError(_("Only the %(actor)s may do this.") % {"actor": Actor(transition.actor).label.lower()})
+    return transition
+
+
+def _move(application, action, actor, *, by_user_id=None, reason="", agenda_item=None, resolution=None):
+    """Move the locked ``application`` by ``action``, as ``TRANSITIONS`` says, and record it."""
+    transition = _transition(application, action, actor)
     source = application.state
     application.state = transition.target
     application.save(update_fields=["state", "updated_at"])
@@ -183,6 +190,7 @@ def start_review(application_id, by_user_id, reason=""):
 def recommend(application_id, by_user_id, agenda_item_id, resolution_id=None, reason=""):
     """The Executive Committee recommends the application, at ``agenda_item_id``."""
     application = _locked(application_id)
+    _transition(application, "recommend", Actor.SECRETARIAT)  # the state first, then the decision
     item, resolution = _decision(agenda_item_id, resolution_id, BodySlug.EXECUTIVE_COMMITTEE)
     return _move(
         application,
@@ -198,6 +206,7 @@ def recommend(application_id, by_user_id, agenda_item_id, resolution_id=None, re
 @transaction.atomic
 def reject(application_id, by_user_id, reason):
     application = _locked(application_id)
+    _transition(application, "reject", Actor.SECRETARIAT)
     reason = _required(reason, _("Give the reason: the applicant is told it."))
     moved = _move(application, "reject", Actor.SECRETARIAT, by_user_id=by_user_id, reason=reason)
     application_notices.decided(application, reason, by=moved.by)
@@ -213,6 +222,7 @@ def withdraw(application_id, reason=""):
 @transaction.atomic
 def reopen(application_id, by_user_id, reason):
     application = _locked(application_id)
+    _transition(application, "reopen", Actor.SECRETARIAT)
     reason = _required(reason, _("Say why the application is reopened."))
     return _move(application, "reopen", Actor.SECRETARIAT, by_user_id=by_user_id, reason=reason)
 
@@ -240,6 +250,7 @@ def admit(application_id, by_user_id, agenda_item_id, resolution_id=None, start_
     applicant is told. Anything that fails undoes it all."""
     application = _locked(application_id)
     start_date = start_date or timezone.localdate()
+    _transition(application, "admit", Actor.SECRETARIAT)  # the state first, then the decision
     item, resolution = _decision(agenda_item_id, resolution_id, admitting_body_slug(application.category))
     moved = _move(
         application,

@@ -143,3 +143,13 @@ def test_rejecting_and_reopening_need_a_reason(make_application, staff_user):
         services.reopen(application.pk, staff_user.pk, "")
     application.refresh_from_db()
     assert application.state == S.REJECTED
+
+
+def test_a_move_from_the_wrong_state_says_so_before_asking_for_the_decision(make_application, staff_user):
+    from governance.services import applications as services
+
+    application = make_application(S.SUBMITTED)
+    with pytest.raises(ApplicationError, match="cannot be recommended: it is submitted"):
+        services.recommend(application.pk, staff_user.pk, agenda_item_id=None)
+    with pytest.raises(ApplicationError, match="cannot be admitted: it is submitted"):
+        services.admit(application.pk, staff_user.pk, agenda_item_id=None)
