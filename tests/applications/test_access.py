@@ -123,3 +123,19 @@ def test_the_rejection_reason_is_shown_to_the_applicant(client, make_application
     services.reject(application.pk, staff_user.pk, "Outside the statutes.")
     html = client.get(status_url(application)).content.decode()
     assert "Outside the statutes." in html and "Rejected" in html
+
+
+@pytest.mark.parametrize("state", list(S))
+def test_withdrawing_through_the_page_from_every_state(client, make_application, state):
+    from governance.models.applications import transition_for
+
+    application = make_application(state)
+    page = client.get(status_url(application)).content.decode()
+    allowed = transition_for("withdraw", state) is not None
+    assert ("Withdraw the application" in page) == allowed
+    response = client.post(reverse("applications:withdraw", args=[application.private_token()]), follow=True)
+    application.refresh_from_db()
+    if allowed:
+        assert application.state == S.WITHDRAWN and "is withdrawn" in response.content.decode()
+    else:
+        assert application.state == state and "cannot be withdrawn" in response.content.decode()
