@@ -239,6 +239,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOGO_MAX_BYTES = 1024 * 1024
 MEETING_DOCUMENT_MAX_BYTES = envint("MEETING_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+APPLICATION_LETTER_MAX_BYTES = envint("APPLICATION_LETTER_MAX_BYTES", 10 * 1024 * 1024)
+# The public membership application form: at most so many posts of it per
+# client address, and applications per staff liaison's e-mail address
+# (allauth's rate-limit syntax, counted in the cache like the login limits).
+APPLICATION_RATE_LIMIT_PER_IP = os.environ.get("APPLICATION_RATE_LIMIT_PER_IP", "10/h/ip")
+APPLICATION_RATE_LIMIT_PER_EMAIL = os.environ.get("APPLICATION_RATE_LIMIT_PER_EMAIL", "3/d/key")
 
 # --- E-mail ----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "WeGO Secretariat <secretariat@we-gov.org>")

@@ -23,6 +23,8 @@ admin.site.admin_view = with_admin_policy(admin.site.admin_view)
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Before the members' URLs, which take any members/<slug>/.
+    path("members/apply/", include("governance.urls.applications")),
     path("members/", include("members.urls")),
     path("governance/", include("governance.urls.offices")),
     path("meetings/", include("governance.urls.meetings")),

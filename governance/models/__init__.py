@@ -1,11 +1,19 @@
 """The governance app's models, one module per subject (as pretix's
 ``base/models/``): ``offices`` (bodies, terms, posts, offices),
 ``meetings`` (meetings, agendas, documents, registrations, attendance,
-resolutions, calendar feeds) and ``standing`` (which members carry a vote:
+resolutions, calendar feeds), ``applications`` (membership applications and
+the moves they may make) and ``standing`` (which members carry a vote:
 good standing, decided there and nowhere else). Everything public is
 importable from here, so ``from governance.models import Meeting`` and the app label stay as they
 were."""
 
+from .applications import (
+    TRANSITIONS,
+    Actor,
+    Application,
+    ApplicationState,
+    ApplicationTransition,
+)
 from .meetings import (
     CARRIED_OUTCOMES,
     FAILED_OUTCOMES,
@@ -43,6 +51,11 @@ from .offices import (
 from .standing import FULL_MEMBER, Vote, full_members, vote_of, voting_members
 
 __all__ = [
+    "TRANSITIONS",
+    "Actor",
+    "Application",
+    "ApplicationState",
+    "ApplicationTransition",
     "FULL_MEMBER",
     "Vote",
     "full_members",

@@ -4,6 +4,7 @@ profile they may edit. What they may see is asked of governance/access.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,14 +14,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members.forms import OrganisationProfileForm
 
 from .. import access
-from ..models import CalendarFeed, Registration
+from ..models import Application, ApplicationState, CalendarFeed, Registration
 
 UPCOMING_SHOWN = 20
 
 
 def _home_context(request):
     user = request.user
-    organisations = list(access.organisations_of(user).select_related("membership__category").order_by("name"))
+    admitted = Application.objects.filter(state=ApplicationState.ADMITTED).order_by("-submitted_at")
+    organisations = list(
+        access.organisations_of(user)
+        .select_related("membership__category")
+        .prefetch_related(Prefetch("applications", queryset=admitted, to_attr="admitted_applications"))
+        .order_by("name")
+    )
     upcoming = list(access.meetings_visible_to(user).upcoming().select_related("body")[:UPCOMING_SHOWN])
     registrations = (
         Registration.objects.filter(

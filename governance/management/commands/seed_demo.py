@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from governance.models import (
     AgendaItem,
+    Application,
+    ApplicationState,
     AttendanceMode,
     Body,
     BodySlug,
@@ -30,6 +32,7 @@ from governance.models import (
     PostRole,
     Term,
 )
+from governance.services import applications as application_services
 from governance.services import meetings as meeting_services
 from members.models import (
     Contact,
@@ -86,8 +89,9 @@ class Command(BaseCommand):
         if term is None or len(bodies) < 2 or seoul is None or paris is None:
             raise CommandError("Run `manage.py load_wego_data` first: the demo builds on WeGO's reference data.")
         with transaction.atomic():
-            self._logins(password, seoul, paris)
+            staff = self._logins(password, seoul, paris)
             self._meetings(term, bodies)
+            self._applications(staff)
         if not Office.objects.current().filter(organisation=seoul, post__role=PostRole.PRESIDENT).exists():
             self.stderr.write("Note: Seoul holds no President City office yet; load_wego_data adds it.")
         self.stdout.write(
@@ -140,6 +144,53 @@ class Command(BaseCommand):
             },
         )
         self._contact(partner, self._user("partner@example.org", password, "Partner contact (demo)"), "Partner contact")
+        return staff
+
+    def _applications(self, staff):
+        """Applications in each state the queue shows, made through the
+        service as the secretariat would; one already there is left alone."""
+        recommending = AgendaItem.objects.get(meeting__slug="demo-executive-committee", title=RECOMMENDATION_ITEM)
+        for name, country, kind, category, state, days_ago in DEMO_APPLICATIONS:
+            category = MembershipCategory.objects.filter(slug=category).first()
+            if category is None or Application.objects.filter(name=name, country=country).exists():
+                continue
+            slug = name.lower().replace(" ", "")
+            application = application_services.submit(
+                Application(
+                    name=name,
+                    country=country,
+                    kind=kind,
+                    category=category,
+                    political_name=f"Mayor of {name}",
+                    political_title="Mayor",
+                    political_email=f"mayor@{slug}.example.org",
+                    liaison_name=f"Liaison of {name}",
+                    liaison_title="International relations",
+                    liaison_email=f"liaison@{slug}.example.org",
+                    consent=True,
+                    letter=ContentFile(make_pdf(f"Letter of intent - {name}"), name="letter.pdf"),
+                )
+            )
+            Application.objects.filter(pk=application.pk).update(
+                submitted_at=timezone.now() - datetime.timedelta(days=days_ago)
+            )
+            steps = {
+                ApplicationState.UNDER_REVIEW: ["review"],
+                ApplicationState.RECOMMENDED: ["review", "recommend"],
+                ApplicationState.ADMITTED: ["review", "recommend", "admit"],
+                ApplicationState.REJECTED: ["reject"],
+            }.get(state, [])
+            for step in steps:
+                if step == "review":
+                    application_services.start_review(application.pk, staff.pk)
+                elif step == "recommend":
+                    application_services.recommend(application.pk, staff.pk, agenda_item_id=recommending.pk)
+                elif step == "admit":  # an associate member: the Executive Committee admits it
+                    application_services.admit(application.pk, staff.pk, agenda_item_id=recommending.pk)
+                else:
+                    application_services.reject(
+                        application.pk, staff.pk, "WeGO's members are local governments and their partners."
+                    )
 
     def _meetings(self, term, bodies):
         for plan in MEETING_PLANS:
@@ -186,6 +237,17 @@ class Command(BaseCommand):
                 document.file.save(f"{kind}.pdf", ContentFile(make_pdf(f"{meeting} - {name}")), save=True)
             if body.slug == BodySlug.GENERAL_ASSEMBLY and meeting.status == MeetingStatus.PLANNED:
                 meeting_services.convene_meeting(meeting.pk, by_user_id=None)
+
+
+# The demo's applications: (name, country, kind, category, state, submitted days ago).
+RECOMMENDATION_ITEM = "Recommendation of new members"
+DEMO_APPLICATIONS = [
+    ("Kigali", "RW", "local_government", "full-member", ApplicationState.SUBMITTED, 3),
+    ("Montevideo", "UY", "local_government", "full-member", ApplicationState.UNDER_REVIEW, 21),
+    ("Tampere", "FI", "local_government", "full-member", ApplicationState.RECOMMENDED, 60),
+    ("Da Nang", "VN", "local_government", "associate-member", ApplicationState.ADMITTED, 95),
+    ("Example Fan Club", "US", "institution", "institutional-member", ApplicationState.REJECTED, 40),
+]
 
 
 # The demo's meetings, as WeGO holds them: the General Assembly over two days
