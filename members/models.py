@@ -26,7 +26,7 @@ from simple_history.models import HistoricalRecords
 
 from . import countries, m49
 from .logos import LogoField
-from .text import search_terms, search_text
+from .text import NAME_END, search_terms, search_text
 from .validators import validate_logo
 
 
@@ -160,6 +160,12 @@ class OrganisationQuerySet(models.QuerySet):
         for term in search_terms(query):
             qs = qs.filter(Q(search_text__contains=term) | Q(country__in=countries.matching(term)))
         return qs
+
+    def named(self, name):
+        """The organisations whose name is ``name``, folded as the search
+        folds it ("Sao Paulo" is "São Paulo"), whatever their other names."""
+        folded = search_text(name)
+        return self.filter(Q(search_text=folded) | Q(search_text__startswith=folded + NAME_END))
 
     def in_region(self, region_slug):
         return self.filter(country__in=m49.countries_in_region(region_slug))

@@ -28,11 +28,17 @@ def fold(text):
     return " ".join(unicodedata.normalize("NFC", stripped).split())
 
 
+# Between a member's folded name and its folded other names in its search
+# text: a name is then matched whole (``OrganisationQuerySet.named``).
+NAME_END = " / "
+
+
 def search_text(name, other_names=""):
     """What the search reads of a member (``Organisation.search_text``): its
     folded name first, which is also the directory's order, then its other
     names."""
-    return fold(f"{name} {other_names}")[:500]
+    others = fold(other_names)
+    return (fold(name) + (NAME_END + others if others else ""))[:500]
 
 
 def search_terms(query, max_terms=8):

@@ -65,9 +65,7 @@ def find_duplicates(application):
     note empty when there is none; the organisation an existing one of that
     name and country, member or not, to link the application to."""
     country = application.country
-    organisations = Organisation.objects.filter(
-        country=country, search_text=fold(f"{application.name} {country.name}")[:500]
-    ).order_by("pk")
+    organisations = Organisation.objects.filter(country=country).named(application.name).order_by("pk")
     notes = []
     current = organisations.current_members().first()
     if current is not None:

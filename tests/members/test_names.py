@@ -92,7 +92,7 @@ def test_arabic_vowel_signs_and_latin_accents_are_optional_but_letters_of_a_scri
 
 def test_country_names_are_not_stored_on_each_member(members):
     seoul = Organisation.objects.get(name="Seoul")
-    assert seoul.search_text == "seoul 서울 서울특별시"
+    assert seoul.search_text == "seoul / 서울 서울특별시"
     assert "korea" not in seoul.search_text
 
 
@@ -134,3 +134,10 @@ def test_the_query_count_of_a_country_search_does_not_grow_with_the_members(
         make_member(f"Stadt {index}", country="DE")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(URL, {"q": "Allemagne", "page": 2})
+
+
+def test_a_name_is_matched_whole_whatever_the_other_names(members, make_member):
+    make_member("Seoul Metropolitan Region", country="KR")
+    assert list(Organisation.objects.named("SEOUL")) == [members["seoul"]]
+    assert list(Organisation.objects.named("Sao Paulo")) == [members["sao_paulo"]]
+    assert not Organisation.objects.named("서울").exists()  # another name, not its name
