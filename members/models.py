@@ -198,6 +198,12 @@ class Organisation(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     is_founding_member = models.BooleanField(_("founding member"), default=False)
+    population = models.PositiveIntegerField(
+        _("population"),
+        null=True,
+        blank=True,
+        help_text=_("Of a city: sets its dues where the category's fee depends on it. Never shown publicly."),
+    )
     # Folded name and country for accent-insensitive search; kept by save().
     search_text = models.CharField(max_length=500, editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

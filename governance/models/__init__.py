@@ -1,11 +1,23 @@
 """The governance app's models, one module per subject (as pretix's
 ``base/models/``): ``offices`` (bodies, terms, posts, offices),
 ``meetings`` (meetings, agendas, documents, registrations, attendance,
-resolutions, calendar feeds) and ``standing`` (which members carry a vote:
-good standing, decided there and nowhere else). Everything public is
+resolutions, calendar feeds), ``dues`` (fee schedules, invoices, payments,
+reminders) and ``standing`` (which members carry a vote: good standing,
+decided there and nowhere else). Everything public is
 importable from here, so ``from governance.models import Meeting`` and the app label stay as they
 were."""
 
+from .dues import (
+    OPEN_STATES,
+    FeeBand,
+    FeeSchedule,
+    Invoice,
+    InvoiceCounter,
+    InvoiceKind,
+    InvoiceReminder,
+    InvoiceState,
+    Payment,
+)
 from .meetings import (
     CARRIED_OUTCOMES,
     FAILED_OUTCOMES,
@@ -40,14 +52,24 @@ from .offices import (
     Term,
     excom_member_ids,
 )
-from .standing import FULL_MEMBER, Vote, full_members, vote_of, voting_members
+from .standing import FULL_MEMBER, Vote, full_members, in_arrears, vote_of, voting_members
 
 __all__ = [
     "FULL_MEMBER",
     "Vote",
     "full_members",
+    "in_arrears",
     "vote_of",
     "voting_members",
+    "OPEN_STATES",
+    "FeeBand",
+    "FeeSchedule",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceKind",
+    "InvoiceReminder",
+    "InvoiceState",
+    "Payment",
     "CARRIED_OUTCOMES",
     "FAILED_OUTCOMES",
     "AgendaItem",
