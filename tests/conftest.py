@@ -304,8 +304,8 @@ def issue(schedule):
 
 @pytest.fixture
 def overdue_invoice(make_member, issue, today):
-    """Arrears City's invoice, issued 200 days ago and never paid: past its
+    """Dortmund's invoice (a full member), issued 200 days ago and never paid: past its
     due date and its 60-day grace period."""
-    city = make_member("Arrears City", country="DE")
+    city = make_member("Dortmund", country="DE")
     issued = today - datetime.timedelta(days=200)
     return issue(city, on=issued)

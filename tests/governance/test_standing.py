@@ -59,7 +59,7 @@ def test_vote_of_and_voting_members_agree(members, today):
 # --- Arrears: a full member unpaid past its grace period loses its vote -------
 @pytest.fixture
 def arrears(overdue_invoice):
-    """Arrears City: a full member whose invoice is unpaid past its grace period."""
+    """A full member whose invoice is unpaid past its grace period."""
     return overdue_invoice.organisation
 
 
