@@ -42,10 +42,16 @@ class ArrearsFilter(admin.SimpleListFilter):
     parameter_name = "arrears"
 
     def lookups(self, request, model_admin):
-        return [("yes", gettext_lazy("Unpaid past the grace period")), ("no", gettext_lazy("Not in arrears"))]
+        return [
+            ("yes", gettext_lazy("Unpaid past the grace period")),
+            ("long", gettext_lazy("In arrears past the arrears period (consider suspending)")),
+            ("no", gettext_lazy("Not in arrears")),
+        ]
 
     def queryset(self, request, queryset):
         in_arrears = Invoice.objects.in_arrears().values("pk")
+        if self.value() == "long":
+            return queryset.filter(pk__in=Invoice.objects.past_arrears_period().values("pk"))
         if self.value() == "yes":
             return queryset.filter(pk__in=in_arrears)
         if self.value() == "no":

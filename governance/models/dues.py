@@ -224,6 +224,19 @@ class InvoiceQuerySet(models.QuerySet):
         """Open invoices unpaid on ``on`` (default today) past their grace period."""
         return self.open().filter(arrears_on__lte=on or timezone.localdate())
 
+    def past_arrears_period(self, on=None):
+        """Invoices in arrears for longer than their category's arrears
+        period: their members are listed to the secretariat, which decides
+        whether to suspend them."""
+        on = on or timezone.localdate()
+        past = Q(pk__in=[])
+        for category_id, days in FeeSchedule.objects.values_list("category_id", "arrears_days"):
+            past |= Q(
+                organisation__membership__category_id=category_id,
+                arrears_on__lte=on - datetime.timedelta(days=days),
+            )
+        return self.in_arrears(on).filter(past)
+
     def with_paid(self):
         """Annotate ``paid_total``, the sum of the payments (one query for a list)."""
         return self.annotate(paid_total=Coalesce(Sum("payments__amount"), ZERO))

@@ -80,6 +80,16 @@ def test_the_arrears_filter_lists_the_invoices_past_their_grace_period(
     assert [i.pk for i in response.context["cl"].result_list] == [recent.pk]
 
 
+def test_the_arrears_filter_lists_members_past_the_arrears_period(staff_client, overdue_invoice, schedule):
+    url = reverse("admin:governance_invoice_changelist")
+    schedule.arrears_days = 365
+    schedule.save()
+    assert list(staff_client.get(url, {"arrears": "long"}).context["cl"].result_list) == []
+    schedule.arrears_days = 10  # overdue_invoice went into arrears over three months ago
+    schedule.save()
+    assert [i.pk for i in staff_client.get(url, {"arrears": "long"}).context["cl"].result_list] == [overdue_invoice.pk]
+
+
 @pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("member", 302), ("staff", 200)])
 def test_only_staff_reach_the_invoices(client, make_user, staff_user, who, status):
     if who != "anonymous":
