@@ -72,7 +72,7 @@ def render(invoice, payments=None):
                 _("Paid on %(date)s") % {"date": _date(payment.received_on)},
                 _money(payment.amount, invoice.currency),
             )
-        pdf.line_pair(_("Outstanding"), _money(invoice.outstanding if invoice.is_open else 0, invoice.currency), True)
+        pdf.line_pair(_("Outstanding"), _money(invoice.outstanding, invoice.currency), True)
         pdf.line_pair(_("Status"), invoice.get_state_display())
         if invoice.is_open:
             pdf.ln(6)

@@ -96,3 +96,19 @@ def test_many_invoices_issued_together_have_no_gap_and_no_repeat(make_member, sc
 
     numbers = run_in_threads([issuer(member) for member in members])
     assert sorted(numbers) == list(range(1, 9))
+
+
+def test_two_renewal_runs_at_once_issue_each_invoice_once_without_gaps(make_member, schedule, settings):
+    for n in range(6):
+        make_member(f"City {n}")
+    settings.DUES_RENEWAL_DAYS_AHEAD = 400  # next year is within reach, whatever today is
+    barrier = threading.Barrier(2)
+
+    def renew():
+        barrier.wait(10)
+        return dues.issue_renewals()
+
+    first, second = run_in_threads([renew, renew])
+    assert len(first) + len(second) == 6
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == list(range(1, 7))
+    assert Invoice.objects.values("organisation").distinct().count() == 6
