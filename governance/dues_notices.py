@@ -72,10 +72,15 @@ def remind(invoice, offset):
                 reminder = InvoiceReminder.objects.create(invoice=invoice, offset_days=offset)
         except IntegrityError:
             return None  # already sent (or being sent by a run that holds it)
+        contacts = recipients(invoice.organisation_id)
+        if not contacts:
+            # Recorded all the same (the invoice's page lists it, with no
+            # delivery): the secretariat sees who could not be reminded.
+            logger.warning("Invoice %s: no billing contact or focal point to remind", invoice.reference)
         notification = notify(
             DuesNotice.REMINDER,
             invoice,
-            recipients(invoice.organisation_id),
+            contacts,
             payload={"offset": offset},
             key=reminder_key(invoice.pk, offset),
         )

@@ -122,3 +122,10 @@ def test_an_unreadable_reminder_schedule_is_logged_and_skipped(invoice, schedule
     schedule.save()
     assert run_on(invoice.due_on) == []
     assert "unreadable reminder days" in caplog.text
+
+
+def test_a_member_without_anyone_to_remind_is_logged_for_the_secretariat(make_member, issue, caplog):
+    invoice = issue(make_member("Silent City"), 2027, on=ISSUED)
+    (notification,) = send_due_reminders(on=invoice.due_on)
+    assert not notification.deliveries.exists()
+    assert f"Invoice {invoice.reference}: no billing contact or focal point" in caplog.text
