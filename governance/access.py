@@ -10,6 +10,8 @@ and meeting documents, decided here and nowhere else.
   secretariat): everything.
 - The public: only a meeting's date, place, body and status (the list and
   the .ics), and final documents marked public.
+- Invoices (dues): the secretariat, and whoever acts for the member billed;
+  nobody else, and never the public (arrears are never shown publicly).
 - Documents: drafts for staff only. A final document marked "members" is
   seen by whoever may see its meeting; "the body's members" narrows that to
   the full members among them (``standing.full_members``), whatever their
@@ -21,7 +23,15 @@ from django.utils import timezone
 
 from members.models import Organisation
 
-from .models import Document, DocumentState, DocumentVisibility, Meeting, RegistrationStatus, full_members
+from .models import (
+    Document,
+    DocumentState,
+    DocumentVisibility,
+    Invoice,
+    Meeting,
+    RegistrationStatus,
+    full_members,
+)
 
 
 def is_secretariat(user):
@@ -31,6 +41,15 @@ def is_secretariat(user):
 def organisations_of(user, on=None):
     """The current member organisations ``user`` acts for."""
     return Organisation.objects.represented_by(user, on)
+
+
+def invoices_visible_to(user):
+    """The invoices (and credit notes) ``user`` may see and download."""
+    if is_secretariat(user):
+        return Invoice.objects.all()
+    if not user.is_authenticated:
+        return Invoice.objects.none()
+    return Invoice.objects.filter(organisation__in=organisations_of(user).values("pk"))
 
 
 def meetings_visible_to(user):

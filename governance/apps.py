@@ -7,11 +7,11 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self):
-        # The meeting notices register their kinds with the outbox, and the
+        # The meeting and dues notices register their kinds with the outbox, and the
         # members' pages learn of offices and the Executive Committee.
         from members.caching import watch
 
-        from . import application_notices, members, notices, registration_notices  # noqa: F401
+        from . import application_notices, dues_notices, members, notices, registration_notices  # noqa: F401
         from .models import Body, Document, Meeting, Office, Post, Term
 
         # The public pages show these (offices on profiles and the governance

@@ -215,6 +215,12 @@ class Organisation(models.Model):
         ),
     )
     is_founding_member = models.BooleanField(_("founding member"), default=False)
+    population = models.PositiveIntegerField(
+        _("population"),
+        null=True,
+        blank=True,
+        help_text=_("Of a city: sets its dues where the category's fee depends on it. Never shown publicly."),
+    )
     # The folded name and other names, for accent-insensitive search and the
     # directory's order; kept by save() (``members.text.search_text``).
     search_text = models.CharField(max_length=500, editable=False, default="")

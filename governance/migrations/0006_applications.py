@@ -104,7 +104,7 @@ class Migration(migrations.Migration):
                 ("website", models.URLField(blank=True, verbose_name="website")),
                 (
                     "population",
-                    models.PositiveBigIntegerField(
+                    models.PositiveIntegerField(
                         blank=True,
                         help_text="For a city or a region: its inhabitants.",
                         null=True,

@@ -2,9 +2,10 @@
 ``base/models/``): ``offices`` (bodies, terms, posts, offices),
 ``meetings`` (meetings, agendas, documents, registrations, attendance,
 resolutions, calendar feeds), ``applications`` (membership applications and
-the moves they may make) and ``standing`` (which members carry a vote:
-good standing, decided there and nowhere else). Everything public is
-importable from here, so ``from governance.models import Meeting`` and the app label stay as they
+the moves they may make), ``dues`` (fee schedules, invoices, payments,
+reminders) and ``standing`` (which members carry a vote: good standing,
+decided there and nowhere else). Everything public is importable from here,
+so ``from governance.models import Meeting`` and the app label stay as they
 were."""
 
 from .applications import (
@@ -13,6 +14,17 @@ from .applications import (
     Application,
     ApplicationState,
     ApplicationTransition,
+)
+from .dues import (
+    OPEN_STATES,
+    FeeBand,
+    FeeSchedule,
+    Invoice,
+    InvoiceCounter,
+    InvoiceKind,
+    InvoiceReminder,
+    InvoiceState,
+    Payment,
 )
 from .meetings import (
     CARRIED_OUTCOMES,
@@ -48,7 +60,7 @@ from .offices import (
     Term,
     excom_member_ids,
 )
-from .standing import FULL_MEMBER, Vote, full_members, vote_of, voting_members
+from .standing import FULL_MEMBER, Vote, full_members, in_arrears, vote_of, voting_members
 
 __all__ = [
     "TRANSITIONS",
@@ -59,8 +71,18 @@ __all__ = [
     "FULL_MEMBER",
     "Vote",
     "full_members",
+    "in_arrears",
     "vote_of",
     "voting_members",
+    "OPEN_STATES",
+    "FeeBand",
+    "FeeSchedule",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceKind",
+    "InvoiceReminder",
+    "InvoiceState",
+    "Payment",
     "CARRIED_OUTCOMES",
     "FAILED_OUTCOMES",
     "AgendaItem",

@@ -180,7 +180,7 @@ class Application(models.Model):
         verbose_name=_("category applied for"),
     )
     website = models.URLField(_("website"), blank=True)
-    population = models.PositiveBigIntegerField(
+    population = models.PositiveIntegerField(
         _("population"), null=True, blank=True, help_text=_("For a city or a region: its inhabitants.")
     )
     head_of_government = models.CharField(

@@ -12,16 +12,14 @@ PostgreSQL also holds.
   secretariat's;
 - ``withdraw``: the applicant's, from their private page.
 
-``application_figures`` gives the staff dashboard its numbers.
+The staff dashboard counts them in ``governance.figures``.
 """
 
 import logging
-import statistics
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,7 +37,6 @@ from members.text import fold
 from .. import application_notices
 from ..models import AgendaItem, Resolution
 from ..models.applications import (
-    OPEN_STATES,
     Actor,
     Application,
     ApplicationState,
@@ -285,11 +282,18 @@ def _organisation_for(application):
     organisation = application.organisation
     if organisation is None:
         return Organisation.objects.create(
-            name=application.name, country=application.country, kind=application.kind, website=application.website
+            name=application.name,
+            country=application.country,
+            kind=application.kind,
+            website=application.website,
+            population=application.population,
         )
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if Membership.objects.current().filter(organisation=organisation).exists():
         raise ApplicationError(_("%(member)s is already a current member.") % {"member": organisation})
+    if application.population and organisation.population != application.population:
+        organisation.population = application.population  # what the city says of itself now sets its dues
+        organisation.save(update_fields=["population"])
     return organisation
 
 
@@ -334,26 +338,3 @@ def _contacts_for(application, organisation, start_date):
 
 
 # --- The dashboard's figures ----------------------------------------------------
-def application_figures(today=None):
-    """Per state: how many applications, and for the open states the age in
-    days (since submission, on ``today``) of the oldest and the median one.
-
-    ``{state: {"label", "count", "oldest_days", "median_days"}}``, every
-    state present (a count of 0, ages None when there is none or the state
-    is closed). Two queries, whatever the number of applications open.
-    """
-    today = today or timezone.localdate()
-    counts = dict(Application.objects.values_list("state").annotate(n=Count("pk")).order_by())
-    ages = {state: [] for state in OPEN_STATES}
-    for state, submitted_at in Application.objects.open().values_list("state", "submitted_at"):
-        ages[state].append((today - timezone.localdate(submitted_at)).days)
-    figures = {}
-    for state in ApplicationState:
-        open_ages = ages.get(state, [])
-        figures[state.value] = {
-            "label": state.label,
-            "count": counts.get(state.value, 0),
-            "oldest_days": max(open_ages) if open_ages else None,
-            "median_days": statistics.median(open_ages) if open_ages else None,
-        }
-    return figures

@@ -1,3 +1,4 @@
 """Governance's URLs, one module (and namespace) per subject: ``offices``
-(/governance/), ``meetings`` (/meetings/) and ``member_home`` (/my/),
+(/governance/), ``meetings`` (/meetings/), ``member_home`` (/my/), ``dues``
+(/my/invoices/) and ``dashboard`` (/admin/dashboard/),
 included by ``wego_portal.urls``."""

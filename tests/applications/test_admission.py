@@ -7,10 +7,11 @@ from django.core import mail
 from django.utils import timezone
 
 from governance.application_notices import ApplicationNotice
+from governance.figures import application_figures
 from governance.models import ApplicationState
 from governance.notifications.models import Notification
 from governance.services import applications as services
-from governance.services.applications import ApplicationError, application_figures
+from governance.services.applications import ApplicationError
 from governance.services.invitations import InvitationNotice
 from members.models import ContactRoleType, Membership, Organisation, Standing
 
@@ -160,6 +161,23 @@ def test_figures_cost_two_queries_whatever_the_number(make_application, django_a
         make_application(name=f"City {number}")
     with django_assert_num_queries(2):
         application_figures()
+
+
+def test_the_staff_dashboard_shows_the_applications_by_state_and_age(make_application, staff_client):
+    import json
+
+    from django.urls import reverse
+
+    make_application(name="Waiting City")
+    make_application(S.REJECTED, name="Refused City")
+    page = staff_client.get(reverse("dashboard:index")).content.decode()
+    section = page.split('id="section-applications"')[1].split("</section>")[0]
+    assert '<th scope="row">Submitted</th><td>1</td><td>0</td><td>0</td>' in section
+    assert '<th scope="row">Rejected</th><td>1</td><td>—</td><td>—</td>' in section
+    charts = json.loads(page.split('id="dashboard-charts" type="application/json">')[1].split("</script>")[0])
+    counts = dict(zip(charts["applications"]["labels"], charts["applications"]["datasets"][0]["data"], strict=True))
+    assert counts[str(S.SUBMITTED.label)] == 1 and counts[str(S.REJECTED.label)] == 1
+    assert counts[str(S.ADMITTED.label)] == 0
 
 
 def test_the_new_members_contact_sees_the_membership_on_my_page(client, make_application, staff_user, ga_item):

@@ -1,4 +1,4 @@
-"""Demo logins and meetings for trying the portal: `make run` calls this after
+"""Demo logins, meetings and dues for trying the portal: `make run` calls this after
 load_wego_data. Runs only with DEBUG on, since the logins share one known
 password (DEMO_PASSWORD, default wego-demo-2026). Safe to run again."""
 
@@ -26,6 +26,10 @@ from governance.models import (
     DocumentKind,
     DocumentState,
     DocumentVisibility,
+    FeeBand,
+    FeeSchedule,
+    Invoice,
+    InvoiceState,
     Meeting,
     MeetingStatus,
     Office,
@@ -33,6 +37,7 @@ from governance.models import (
     Term,
 )
 from governance.services import applications as application_services
+from governance.services import dues as dues_services
 from governance.services import meetings as meeting_services
 from members.models import (
     Contact,
@@ -92,6 +97,7 @@ class Command(BaseCommand):
             staff = self._logins(password, seoul, paris)
             self._meetings(term, bodies)
             self._applications(staff)
+            self._dues(seoul, paris)
         if not Office.objects.current().filter(organisation=seoul, post__role=PostRole.PRESIDENT).exists():
             self.stderr.write("Note: Seoul holds no President City office yet; load_wego_data adds it.")
         self.stdout.write(
@@ -191,6 +197,48 @@ class Command(BaseCommand):
                     application_services.reject(
                         application.pk, staff.pk, "WeGO's members are local governments and their partners."
                     )
+
+    def _dues(self, seoul, paris):
+        """A fee schedule by population band, and this year's invoices: Seoul
+        paid, Paris not yet due, the partner partly paid, and Berlin unpaid
+        past its grace period, in arrears (it keeps its meetings, loses its
+        vote)."""
+        full = MembershipCategory.objects.get(slug="full-member")
+        schedule, created = FeeSchedule.objects.get_or_create(
+            category=full, defaults={"amount": Decimal("2000.00"), "currency": "USD", "grace_days": 90}
+        )
+        if created:
+            FeeBand.objects.create(schedule=schedule, min_population=0, max_population=999_999, amount=1000)
+            FeeBand.objects.create(schedule=schedule, min_population=1_000_000, max_population=4_999_999, amount=2000)
+            FeeBand.objects.create(schedule=schedule, min_population=5_000_000, amount=4000)
+        FeeSchedule.objects.get_or_create(
+            category=MembershipCategory.objects.get(slug="industry-member"),
+            defaults={"amount": Decimal("3000.00"), "currency": "USD"},
+        )
+        berlin = Organisation.objects.filter(name="Berlin").first()
+        if berlin is None:
+            berlin = Organisation.objects.create(
+                name="Berlin", kind=OrganisationKind.LOCAL_GOVERNMENT, country="DE", latitude=52.52, longitude=13.405
+            )
+            Membership.objects.create(organisation=berlin, category=full)
+        for city, population in ((seoul, 9_400_000), (paris, 2_100_000), (berlin, 3_700_000)):
+            if city.population is None:
+                city.population = population
+                city.save(update_fields=["population"])
+        today = timezone.localdate()
+        partner = Organisation.objects.get(name=PARTNER_NAME)
+        plans = [(seoul, 20, "all"), (paris, 10, None), (partner, 15, "part"), (berlin, 150, None)]
+        for organisation, days_ago, paid in plans:
+            issued_on = today - datetime.timedelta(days=days_ago)
+            year = schedule.year_of(issued_on)
+            start, _end = schedule.period(year)
+            live = Invoice.objects.invoices().filter(organisation=organisation, period_start=start)
+            if live.exclude(state__in=[InvoiceState.VOID, InvoiceState.CREDITED]).exists():
+                continue
+            invoice = dues_services.issue_invoice(organisation.pk, year, on=issued_on)
+            if paid:
+                amount = invoice.amount if paid == "all" else (invoice.amount / 3).quantize(Decimal("0.01"))
+                dues_services.record_payment(invoice.pk, amount, today, reference=f"DEMO-{invoice.reference}")
 
     def _meetings(self, term, bodies):
         for plan in MEETING_PLANS:
