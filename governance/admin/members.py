@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from members import admin as members_admin
 from members.models import Contact, Organisation
@@ -135,7 +135,12 @@ class OrganisationAdmin(members_admin.OrganisationAdmin):
                 "and, today, its offices."
             ),
             lambda organisation, ended: (
-                _("%(member)s is suspended; %(count)d office(s) ended.") % {"member": organisation, "count": len(ended)}
+                ngettext(
+                    "%(member)s is suspended; %(count)d office ended.",
+                    "%(member)s is suspended; %(count)d offices ended.",
+                    len(ended),
+                )
+                % {"member": organisation, "count": len(ended)}
             ),
         )
 
@@ -148,7 +153,11 @@ class OrganisationAdmin(members_admin.OrganisationAdmin):
             _("Terminate these memberships?"),
             _("Today becomes the last day of the membership; the member's offices end today."),
             lambda organisation, ended: (
-                _("The membership of %(member)s ends today; %(count)d office(s) ended.")
+                ngettext(
+                    "The membership of %(member)s ends today; %(count)d office ended.",
+                    "The membership of %(member)s ends today; %(count)d offices ended.",
+                    len(ended),
+                )
                 % {"member": organisation, "count": len(ended)}
             ),
         )

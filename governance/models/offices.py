@@ -144,11 +144,14 @@ class Term(models.Model):
                 outside = self.offices.filter(
                     Q(start_date__lt=self.start_date) | Q(start_date__gt=self.end_date) | Q(end_date__gt=self.end_date)
                 )
-                if outside.exists():
-                    raise ValidationError(
-                        _("%(count)d office(s) of this term lie outside these dates; end or move them first.")
-                        % {"count": outside.count()}
+                count = outside.count()
+                if count:
+                    message = ngettext(
+                        "%(count)d office of this term lies outside these dates; end or move it first.",
+                        "%(count)d offices of this term lie outside these dates; end or move them first.",
+                        count,
                     )
+                    raise ValidationError(message % {"count": count})
 
 
 class PostRole(models.TextChoices):

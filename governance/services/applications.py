@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from members.models import (
     Contact,
@@ -75,7 +75,12 @@ def find_duplicates(application):
         .values_list("reference", flat=True)
     )
     if others:
-        notes.append(_("Open application(s) for the same name and country: %(refs)s.") % {"refs": ", ".join(others)})
+        message = ngettext(
+            "An open application for the same name and country: %(refs)s.",
+            "Open applications for the same name and country: %(refs)s.",
+            len(others),
+        )
+        notes.append(message % {"refs": ", ".join(others)})
     return " ".join(notes), current or organisations.first()
 
 

@@ -250,7 +250,7 @@ def test_terms_cannot_overlap(term):
 def test_a_terms_dates_cannot_leave_its_offices_outside_it(posts, term, make_member, appoint):
     appoint(make_member("Abuja"), posts["member"], start_date=term.start_date + 100 * DAY)
     term.start_date += 200 * DAY
-    with pytest.raises(ValidationError, match="lie outside these dates"):
+    with pytest.raises(ValidationError, match="1 office of this term lies outside these dates"):
         term.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         term.save()
