@@ -10,18 +10,35 @@ and meeting documents, decided here and nowhere else.
   secretariat): everything.
 - The public: only a meeting's date, place, body and status (the list and
   the .ics), and final documents marked public.
+- Votes (``voting_rights``): a user casts the ballot of each member it acts
+  for that is on the meeting's voting roll and has not given its vote away
+  by a proxy that stands, and of each member whose accepted proxy a member
+  it acts for holds (a holder on the roll itself).
 - Documents: drafts for staff only. A final document marked "members" is
   seen by whoever may see its meeting; "the body's members" narrows that to
   the full members among them (``standing.full_members``), whatever their
   standing: a member in arrears keeps its meetings and their documents.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Q
 from django.utils import timezone
 
 from members.models import Organisation
 
-from .models import Document, DocumentState, DocumentVisibility, Meeting, RegistrationStatus, full_members
+from .models import (
+    STANDING_PROXY,
+    Document,
+    DocumentState,
+    DocumentVisibility,
+    Meeting,
+    Proxy,
+    ProxyStatus,
+    RegistrationStatus,
+    full_members,
+    roll_of,
+)
 
 
 def is_secretariat(user):
@@ -109,3 +126,32 @@ def document_audiences(meeting, document_ids):
     if len(audiences) == 2 and audiences[0][1] == audiences[1][1]:
         return [(invited, audiences[0][1])]  # all may open the same: one notice
     return audiences
+
+
+@dataclass(frozen=True)
+class VotingRight:
+    """A member whose ballot a user may cast in a meeting: its own
+    (``proxy`` None) or one carried under an accepted ``proxy``."""
+
+    organisation: Organisation
+    proxy: Proxy | None = None
+
+
+def voting_rights(user, meeting):
+    """The members whose ballots ``user`` casts in ``meeting``, own votes
+    first, then those carried by proxy; before the roll is frozen, as it
+    would be today (a holder sees which votes it carries before a poll opens)."""
+    if not user.is_authenticated:
+        return []
+    on_roll = roll_of(meeting).values("pk")
+    own = organisations_of(user).filter(pk__in=on_roll)
+    standing = Proxy.objects.filter(meeting=meeting, status__in=STANDING_PROXY)
+    rights = [
+        VotingRight(organisation) for organisation in own.exclude(pk__in=standing.values("grantor_id")).order_by("name")
+    ]
+    carried = (
+        standing.filter(status=ProxyStatus.ACCEPTED, holder__in=own.values("pk"), grantor__in=on_roll)
+        .select_related("grantor", "holder")
+        .order_by("grantor__name")
+    )
+    return rights + [VotingRight(proxy.grantor, proxy) for proxy in carried]

@@ -11,7 +11,7 @@ class GovernanceConfig(AppConfig):
         # members' pages learn of offices and the Executive Committee.
         from members.caching import watch
 
-        from . import members, notices, registration_notices  # noqa: F401
+        from . import members, notices, registration_notices, voting_notices  # noqa: F401
         from .models import Body, Document, Meeting, Office, Post, Term
 
         # The public pages show these (offices on profiles and the governance

@@ -56,3 +56,13 @@ def validate_meeting_document(upload):
             _("The file's content is not a %(type)s file, whatever its name says."),
             params={"type": extension[1:].upper()},
         )
+
+
+def validate_signed_form(upload):
+    """A signed form (a proxy): a PDF, by the same checks as a meeting
+    document (size, and the content read from the file's own bytes)."""
+    if getattr(upload, "_committed", False):
+        return
+    if PurePosixPath(upload.name or "").suffix.lower() != ".pdf":
+        raise ValidationError(_("Upload the signed form as a PDF file."))
+    validate_meeting_document(upload)

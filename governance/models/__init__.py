@@ -1,8 +1,9 @@
 """The governance app's models, one module per subject (as pretix's
 ``base/models/``): ``offices`` (bodies, terms, posts, offices),
 ``meetings`` (meetings, agendas, documents, registrations, attendance,
-resolutions, calendar feeds) and ``standing`` (which members carry a vote:
-good standing, decided there and nowhere else). Everything public is
+resolutions, calendar feeds), ``standing`` (which members carry a vote:
+good standing, decided there and nowhere else) and ``voting`` (voting
+rolls, proxies, polls, ballots and their count). Everything public is
 importable from here, so ``from governance.models import Meeting`` and the app label stay as they
 were."""
 
@@ -41,8 +42,52 @@ from .offices import (
     excom_member_ids,
 )
 from .standing import FULL_MEMBER, Vote, full_members, vote_of, voting_members
+from .voting import (
+    ABSTAIN,
+    NO,
+    NONE_OF_THESE,
+    STANDING_PROXY,
+    YES,
+    Ballot,
+    Candidate,
+    Majority,
+    Poll,
+    PollMethod,
+    PollResult,
+    PollStatus,
+    Proxy,
+    ProxyStatus,
+    RollChange,
+    RollEntry,
+    SecretBallot,
+    Tally,
+    VotingRoll,
+    roll_of,
+    tally,
+)
 
 __all__ = [
+    "ABSTAIN",
+    "NO",
+    "STANDING_PROXY",
+    "NONE_OF_THESE",
+    "YES",
+    "Ballot",
+    "Candidate",
+    "Majority",
+    "Poll",
+    "PollMethod",
+    "PollResult",
+    "PollStatus",
+    "Proxy",
+    "ProxyStatus",
+    "RollChange",
+    "RollEntry",
+    "SecretBallot",
+    "Tally",
+    "VotingRoll",
+    "roll_of",
+    "tally",
     "FULL_MEMBER",
     "Vote",
     "full_members",
