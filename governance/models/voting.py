@@ -511,8 +511,8 @@ def tally(
     - candidates: each candidate's votes against the same base; those
       reaching it are elected, best first, up to ``max_choices`` seats. A
       single seat that nobody wins goes to a run-off between the two
-      leading candidates (and any tied with the second), unless this poll
-      is already a run-off.
+      leading candidates (and any tied with the second, if it has votes;
+      else the first listed), unless this poll is already a run-off.
     - not ``quorate``: no quorum, whatever the votes.
     """
     counts = {}
@@ -545,9 +545,9 @@ def tally(
         return Tally(PollResult.CARRIED, counts, cast, base, required, voters, elected=elected)
     if max_choices == 1 and runoff_allowed and len(ranked) >= 2:
         second = counts[ranked[1]]
-        leading = [c for c in ranked if counts[c] >= second]
-        if counts[ranked[0]] > second:
-            leading = [ranked[0]] + [c for c in ranked[1:] if counts[c] == second]
+        leading = ranked[:2]
+        if second > 0:  # those tied with the second go too; nobody is left out by lot
+            leading = [c for c in ranked if counts[c] >= second]
         return Tally(PollResult.RUNOFF, counts, cast, base, required, voters, runoff=leading)
     return Tally(PollResult.FAILED, counts, cast, base, required, voters)
 

@@ -68,7 +68,7 @@ def _locked_meeting(meeting_id):
 
 def _locked_poll(poll_id):
     try:
-        return Poll.objects.select_for_update().select_related("meeting__body", "post").get(pk=poll_id)
+        return Poll.objects.select_for_update(of=("self",)).select_related("meeting__body", "post").get(pk=poll_id)
     except Poll.DoesNotExist:
         raise VotingError(_("There is no such poll.")) from None
 
@@ -301,7 +301,9 @@ def presence(poll):
         )
         if grantor in on_roll and holder in present
     ]
-    return Presence(sorted(present & on_roll), sorted(proxies), voted=voted, remote=poll.is_remote, roll=roll)
+    return Presence(
+        roll=roll, present=sorted(present & on_roll), proxies=sorted(proxies), voted=voted, remote=poll.is_remote
+    )
 
 
 # --- Polls ------------------------------------------------------------------------
