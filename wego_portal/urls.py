@@ -26,6 +26,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("governance/", include("governance.urls.offices")),
     path("meetings/", include("governance.urls.meetings")),
+    path("meetings/", include("governance.urls.voting")),
     path("my/", include("governance.urls.member_home")),
     # A private feed: the secret in the address is the only key.
     re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,100})\.ics$", meeting_views.calendar_feed, name="calendar_feed"),

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members.models import Organisation, User
 
@@ -24,6 +25,7 @@ from .. import access, voting_notices
 from ..models import (
     ABSTAIN,
     NO,
+    NONE_OF_THESE,
     YES,
     Ballot,
     BodySlug,
@@ -209,7 +211,11 @@ def decide_proxy(proxy_id, accept, note, by_user_id):
         held = Proxy.objects.filter(meeting=meeting, holder=proxy.holder, status=ProxyStatus.ACCEPTED).count()
         if held >= cap:
             raise VotingError(
-                _("%(holder)s already holds %(held)d proxies, the most a member may hold in the %(body)s.")
+                ngettext(
+                    "%(holder)s already holds %(held)d proxy, the most a member may hold in the %(body)s.",
+                    "%(holder)s already holds %(held)d proxies, the most a member may hold in the %(body)s.",
+                    held,
+                )
                 % {"holder": proxy.holder, "held": held, "body": meeting.body}
             )
         if not (_votes_in(meeting, proxy.grantor_id) and _votes_in(meeting, proxy.holder_id)):
@@ -583,3 +589,74 @@ def create_office(poll_id, by_user_id):
 
 def next_position(meeting):
     return (meeting.polls.aggregate(last=Max("position"))["last"] or 0) + 1
+
+
+# --- What the pages show --------------------------------------------------------------
+@dataclass
+class PublishedResult:
+    """A closed poll as the meeting page publishes it: the counts, who voted
+    how (named polls) or the receipt codes counted (secret polls)."""
+
+    poll: Poll
+    lines: list
+    votes: list
+    receipts: list
+
+
+def _labels(poll):
+    labels = {YES: _("Yes"), NO: _("No"), ABSTAIN: _("Abstain"), NONE_OF_THESE: _("None of these")}
+    labels.update({str(c.organisation_id): c.organisation.name for c in poll.candidates.all()})
+    return labels
+
+
+def published_results(meeting):
+    """The closed polls of ``meeting``, in agenda order, with their results.
+    A fixed number of queries, whatever the number of polls and ballots."""
+    polls = list(
+        meeting.polls.closed()
+        .select_related("agenda_item", "post")
+        .prefetch_related(
+            Prefetch("candidates", queryset=Candidate.objects.select_related("organisation")),
+            Prefetch("ballots", queryset=Ballot.objects.select_related("organisation").order_by("organisation__name")),
+            Prefetch("secret_ballots", queryset=SecretBallot.objects.order_by("receipt")),
+        )
+    )
+    results = []
+    for poll in polls:
+        labels = _labels(poll)
+        counts = (poll.counts or {}).get("counts", {})
+        lines = [(labels.get(key, key), value) for key, value in counts.items()]
+        votes = (
+            []
+            if poll.secret
+            else [
+                (
+                    ballot.organisation.name,
+                    ", ".join(str(labels.get(c, c)) for c in ballot.choices or []),
+                    ballot.proxy_id,
+                )
+                for ballot in poll.ballots.all()
+            ]
+        )
+        receipts = [ballot.receipt for ballot in poll.secret_ballots.all()] if poll.secret else []
+        results.append(PublishedResult(poll, lines, votes, receipts))
+    return results
+
+
+def live_status(meeting):
+    """For the secretariat, each open poll now: how many of the roll have
+    voted and, for a named poll, who has not yet."""
+    roll = dict(roll_of(meeting).values_list("pk", "name"))
+    status = []
+    for poll in meeting.polls.open().order_by("position", "pk"):
+        voted = set(poll.ballots.values_list("organisation_id", flat=True))
+        status.append(
+            {
+                "id": poll.pk,
+                "title": poll.title,
+                "roll": len(roll),
+                "voted": len(voted & set(roll)),
+                "not_voted": None if poll.secret else sorted(name for pk, name in roll.items() if pk not in voted),
+            }
+        )
+    return status

@@ -30,6 +30,7 @@ from ..forms import DelegateForm
 from ..ics import calendar_of
 from ..models import CalendarFeed, DocumentKind, Meeting, Registration, RegistrationStatus, Resolution
 from ..services import meetings as meeting_services
+from ..services import voting as voting_services
 
 PAST_PAGE_SIZE = 20
 FEED_HISTORY_DAYS = 400
@@ -100,9 +101,12 @@ def _detail_context(request, meeting, delegate_forms=None):
         )
     )
     quorum = meeting.quorum()
+    poll_results = voting_services.published_results(meeting)
+    # A decision counted by a poll carries by the poll's own majority, shown with it.
+    polled_items = {published.poll.agenda_item_id for published in poll_results}
     for item in agenda:
         for resolution in item.resolutions.all():
-            resolution.carried = resolution.carries(quorum)
+            resolution.carried = None if item.pk in polled_items else resolution.carries(quorum)
     documents = list(access.documents_visible_to(user).filter(meeting=meeting).select_related("agenda_item"))
     representing = []
     organisations = (
@@ -143,6 +147,8 @@ def _detail_context(request, meeting, delegate_forms=None):
         "representing": representing,
         "registration_open": meeting.accepts_registrations(),
         "is_secretariat": access.is_secretariat(user),
+        "poll_results": poll_results,
+        "has_polls": bool(poll_results) or meeting.polls.exists(),
     }
 
 
