@@ -603,6 +603,12 @@ class PublishedResult:
     receipts: list
 
 
+def choice_labels(poll, choices):
+    """What a named ballot chose, in words (candidates by name)."""
+    labels = _labels(poll)
+    return ", ".join(str(labels.get(choice, choice)) for choice in choices or [])
+
+
 def _labels(poll):
     labels = {YES: _("Yes"), NO: _("No"), ABSTAIN: _("Abstain"), NONE_OF_THESE: _("None of these")}
     labels.update({str(c.organisation_id): c.organisation.name for c in poll.candidates.all()})

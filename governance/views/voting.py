@@ -88,11 +88,14 @@ def _page_context(request, meeting, proxy_forms=None):
         else:
             note = left_off.get(organisation.pk) or str(vote_of(organisation).reason) or _("Not on the voting roll.")
         members.append({"organisation": organisation, "votes": organisation.pk in on_roll_ids, "note": note})
-    my_ballots = (
+    my_ballots = list(
         Ballot.objects.filter(poll__meeting=meeting, organisation__in=represented)
         .select_related("poll", "organisation", "proxy")
+        .prefetch_related("poll__candidates__organisation")
         .order_by("poll__position", "poll__pk", "organisation__name")
     )
+    for ballot in my_ballots:
+        ballot.chosen = "" if ballot.poll.secret else voting_services.choice_labels(ballot.poll, ballot.choices)
     return {
         "meeting": meeting,
         "rights": rights,

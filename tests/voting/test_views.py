@@ -259,3 +259,29 @@ def test_the_meeting_page_costs_the_same_for_one_poll_or_many(
     with CaptureQueriesContext(connection) as many:
         client.get(assembly.get_absolute_url())
     assert len(many) == len(few)
+
+
+def test_the_voting_page_costs_the_same_for_one_poll_or_many(
+    client, assembly, seoul, almaty, paris, paris_user, make_poll, staff_user, city_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    present(assembly, seoul, almaty, paris)
+    seoul_user = city_user(seoul)
+    accepted_proxy(assembly, paris, seoul, paris_user, staff_user)
+
+    def polls(count):
+        for _ in range(count):
+            poll = make_poll()
+            voting.open_poll(poll.pk, staff_user.pk)
+            voting.cast_ballot(poll.pk, seoul.pk, seoul_user.pk, ["yes"])
+
+    client.force_login(seoul_user)
+    polls(1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(votes_url(assembly)).status_code == 200
+    polls(4)
+    with CaptureQueriesContext(connection) as many:
+        client.get(votes_url(assembly))
+    assert len(many) == len(few)
