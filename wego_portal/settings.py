@@ -281,6 +281,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILI
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "governance.notifications.tasks.sweep", "schedule": 60.0},
     "notifications-reminders": {"task": "governance.tasks.send_due_reminders", "schedule": 300.0},
+    "voting-close-due-polls": {"task": "governance.tasks.close_due_polls", "schedule": 60.0},
 }
 
 # --- Security --------------------------------------------------------------

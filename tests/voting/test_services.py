@@ -230,3 +230,31 @@ def test_an_office_the_statutes_refuse_is_not_created(election, voters, staff_us
     with pytest.raises(VotingError, match="at most 1 holder"):
         voting.create_office(poll.pk, staff_user.pk)
     assert not Office.objects.filter(organisation=voters["paris"]).exists()
+
+
+def test_a_remote_poll_takes_ballots_only_in_its_window_and_beat_closes_it(
+    assembly, voters, make_poll, staff_user, city_user
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from governance.tasks import close_due_polls
+
+    now = timezone.now()
+    poll = make_poll(opens_at=now - datetime.timedelta(hours=1), closes_at=now + datetime.timedelta(hours=1))
+    voting.open_poll(poll.pk, staff_user.pk)  # remote: nobody present yet, opened all the same
+    for name in ("seoul", "almaty"):
+        voting.cast_ballot(poll.pk, voters[name].pk, city_user(voters[name]).pk, ["yes"])
+    close_due_polls()
+    poll.refresh_from_db()
+    assert poll.status == PollStatus.OPEN  # the window is still open
+
+    Poll = type(poll)
+    Poll.objects.filter(pk=poll.pk).update(closes_at=now - datetime.timedelta(minutes=1))
+    with pytest.raises(VotingError, match="not open for votes"):
+        voting.cast_ballot(poll.pk, voters["paris"].pk, city_user(voters["paris"]).pk, ["no"])
+    close_due_polls()
+    poll.refresh_from_db()
+    # Those who voted remotely count as present: 2 of 3 make the quorum.
+    assert (poll.status, poll.result, poll.snapshot["represented"]) == (PollStatus.CLOSED, PollResult.CARRIED, 2)
