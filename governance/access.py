@@ -11,7 +11,9 @@ and meeting documents, decided here and nowhere else.
 - The public: only a meeting's date, place, body and status (the list and
   the .ics), and final documents marked public.
 - Votes (``voting_rights``): a user casts the ballot of each member it acts
-  for that is on the meeting's voting roll and has not given its vote away
+  for as its voting delegate (registered for the meeting under the user's
+  e-mail address) or an alternate (a focal point or GA voting delegate
+  contact) that is on the meeting's voting roll and has not given its vote away
   by a proxy that stands, and of each member whose accepted proxy a member
   it acts for holds (a holder on the roll itself).
 - Documents: drafts for staff only. A final document marked "members" is
@@ -22,10 +24,10 @@ and meeting documents, decided here and nowhere else.
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from members.models import Organisation
+from members.models import ContactRole, ContactRoleType, Organisation
 
 from .models import (
     STANDING_PROXY,
@@ -35,6 +37,7 @@ from .models import (
     Meeting,
     Proxy,
     ProxyStatus,
+    Registration,
     RegistrationStatus,
     full_members,
     roll_of,
@@ -144,7 +147,7 @@ def voting_rights(user, meeting):
     if not user.is_authenticated:
         return []
     on_roll = roll_of(meeting).values("pk")
-    own = organisations_of(user).filter(pk__in=on_roll)
+    own = _voting_for(user, meeting, organisations_of(user).filter(pk__in=on_roll))
     standing = Proxy.objects.filter(meeting=meeting, status__in=STANDING_PROXY)
     rights = [
         VotingRight(organisation) for organisation in own.exclude(pk__in=standing.values("grantor_id")).order_by("name")
@@ -155,3 +158,20 @@ def voting_rights(user, meeting):
         .order_by("grantor__name")
     )
     return rights + [VotingRight(proxy.grantor, proxy) for proxy in carried]
+
+
+# The contacts who vote for their member when its registered voting
+# delegate is not the one logged in: its alternates.
+ALTERNATE_ROLES = [ContactRoleType.GA_DELEGATE, ContactRoleType.FOCAL_POINT]
+
+
+def _voting_for(user, meeting, organisations):
+    """Those of ``organisations`` for which ``user`` is the voting delegate
+    registered for ``meeting``, or an alternate."""
+    delegate = Registration.objects.filter(
+        meeting=meeting, organisation=OuterRef("pk"), is_voting_delegate=True, email__iexact=user.email
+    )
+    alternate = ContactRole.objects.active().filter(
+        contact__organisation=OuterRef("pk"), contact__user=user, role__in=ALTERNATE_ROLES
+    )
+    return organisations.filter(Exists(delegate) | Exists(alternate))

@@ -135,3 +135,22 @@ def test_a_proxy_is_revocable_by_its_grantor_until_the_first_poll_opens(
         voting.give_proxy(assembly.pk, almaty.pk, seoul.pk, pdf(), people["almaty"].pk)
     again.refresh_from_db()
     assert again.status == ProxyStatus.ACCEPTED
+
+
+def test_a_member_votes_through_its_registered_delegate_or_an_alternate_only(assembly, seoul, make_user, make_contact):
+    from governance.models import Registration
+    from members.models import ContactRoleType
+
+    technical = make_user("tech@seoul.example")
+    make_contact(seoul, role=ContactRoleType.TECHNICAL, user=technical, email=technical.email)
+    delegate = make_user("delegate@seoul.example")
+    make_contact(seoul, role=ContactRoleType.COMMUNICATIONS, user=delegate, email=delegate.email)
+    alternate = make_user("alternate@seoul.example")
+    make_contact(seoul, role=ContactRoleType.GA_DELEGATE, user=alternate, email=alternate.email)
+    Registration.objects.create(
+        meeting=assembly, organisation=seoul, name="D", email="Delegate@seoul.example", is_voting_delegate=True
+    )
+
+    assert voting_rights(technical, assembly) == []
+    assert [r.organisation for r in voting_rights(delegate, assembly)] == [seoul]
+    assert [r.organisation for r in voting_rights(alternate, assembly)] == [seoul]

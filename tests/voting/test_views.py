@@ -285,3 +285,19 @@ def test_the_voting_page_costs_the_same_for_one_poll_or_many(
     with CaptureQueriesContext(connection) as many:
         client.get(votes_url(assembly))
     assert len(many) == len(few)
+
+
+def test_the_secretariat_creates_the_elected_members_office_from_the_live_view(
+    client, assembly, seoul, almaty, paris, make_poll, staff_user, posts, city_user
+):
+    from governance.models import Office
+
+    Office.objects.filter(organisation=seoul).delete()
+    poll = _closed_election(assembly, seoul, almaty, paris, make_poll, staff_user, posts, city_user)
+    client.force_login(staff_user)
+    live = client.get(reverse("voting:live", args=[assembly.slug])).content.decode()
+    assert "Create the office of President City" in live
+    url = reverse("voting:poll_act", args=[assembly.slug, poll.pk, "office"])
+    assert "is created" in client.post(url, follow=True).content.decode()
+    assert Office.objects.filter(organisation=seoul, post=posts["president"]).count() == 1
+    assert "already created" in client.post(url, follow=True).content.decode()
