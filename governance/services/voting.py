@@ -472,6 +472,7 @@ def _write_outcome(poll, result):
             meeting=poll.meeting, agenda_item=poll.agenda_item, kind=ResolutionKind.RESOLUTION, text=poll.title
         )
         resolution.outcome = outcome
+        resolution.poll = poll
         resolution.votes_for, resolution.votes_against, resolution.abstaining = counts[YES], counts[NO], abstaining
         resolution.save()
         return resolution
@@ -498,6 +499,7 @@ def _write_outcome(poll, result):
             votes_for=counts.get(candidate, 0),
             votes_against=result.voters - abstaining - counts.get(candidate, 0),
             abstaining=abstaining,
+            poll=poll,
         )
         for candidate in named
     ]

@@ -102,11 +102,9 @@ def _detail_context(request, meeting, delegate_forms=None):
     )
     quorum = meeting.quorum()
     poll_results = voting_services.published_results(meeting)
-    # A decision counted by a poll carries by the poll's own majority, shown with it.
-    polled_items = {published.poll.agenda_item_id for published in poll_results}
     for item in agenda:
         for resolution in item.resolutions.all():
-            resolution.carried = None if item.pk in polled_items else resolution.carries(quorum)
+            resolution.carried = resolution.carries(quorum)
     documents = list(access.documents_visible_to(user).filter(meeting=meeting).select_related("agenda_item"))
     representing = []
     organisations = (

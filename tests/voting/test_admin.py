@@ -112,3 +112,37 @@ def test_changelists_take_as_many_queries_for_many_rows_as_for_few(
     few = queries()
     _many(20, ga, term, seoul, paris, staff_user)
     assert queries() == few
+
+
+def test_the_meeting_page_saves_with_a_poll_counted_by_its_own_majority_and_proxies(
+    staff_client, assembly, seoul, almaty, paris, make_poll, staff_user, city_user
+):
+    """Counted by a poll, a resolution may hold more votes than members
+    present (proxies) and fail with more for than against (two thirds): the
+    meeting's admin page still saves, the resolution as the poll wrote it."""
+    from governance.models import Resolution, ResolutionOutcome
+    from tests.admin_forms import change_page_data
+    from tests.voting.conftest import accepted_proxy
+
+    accepted_proxy(assembly, paris, seoul, city_user(paris), staff_user)
+    present(assembly, seoul, almaty)
+    poll = make_poll(abstentions_count=True)  # 1 yes of 3 cast: failed, though more for than against
+    voting.open_poll(poll.pk, staff_user.pk)
+    seoul_user = city_user(seoul)
+    voting.cast_ballot(poll.pk, seoul.pk, seoul_user.pk, ["yes"])
+    voting.cast_ballot(poll.pk, paris.pk, seoul_user.pk, ["abstain"])
+    voting.cast_ballot(poll.pk, almaty.pk, city_user(almaty).pk, ["abstain"])
+    voting.close_poll(poll.pk, staff_user.pk)
+    resolution = Resolution.objects.get()
+    assert (resolution.outcome, resolution.votes_for, resolution.abstaining, resolution.poll_id) == (
+        ResolutionOutcome.REJECTED,
+        1,
+        2,
+        poll.pk,
+    )
+
+    url = reverse("admin:governance_meeting_change", args=[assembly.pk])
+    response = staff_client.post(url, change_page_data(staff_client.get(url)))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    resolution.refresh_from_db()
+    assert (resolution.outcome, resolution.poll_id) == (ResolutionOutcome.REJECTED, poll.pk)
