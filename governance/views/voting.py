@@ -108,7 +108,6 @@ def _page_context(request, meeting, proxy_forms=None):
         "polls_opened": polls_opened,
         "roll_frozen": roll is not None,
         "is_secretariat": access.is_secretariat(user),
-        "receipt": request.session.pop("voting_receipt", None),
     }
 
 
@@ -131,12 +130,15 @@ def cast(request, slug, poll_id, organisation_id):
     except VotingError as error:
         messages.error(request, str(error))
         return redirect(_votes_url(meeting, f"poll-{poll.pk}"))
-    if result.receipt:
-        # Shown once, and kept nowhere tied to the member: the voter notes it.
-        request.session["voting_receipt"] = {"poll": poll.title, "code": result.receipt}
     messages.success(
         request, _("The ballot of %(member)s is cast in “%(poll)s”.") % {"member": result.organisation, "poll": poll}
     )
+    if result.receipt:
+        # Shown in this response and kept nowhere, not even in the session,
+        # where it would sit beside the voter's login: the voter notes it.
+        context = _page_context(request, meeting)
+        context["receipt"] = {"poll": poll.title, "code": result.receipt}
+        return render(request, "meetings/votes.html", context)
     return redirect(_votes_url(meeting, f"poll-{poll.pk}"))
 
 
