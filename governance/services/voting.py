@@ -651,6 +651,12 @@ def published_results(meeting):
     return results
 
 
+def open_polls_for(user, limit=20):
+    """The open polls of the meetings ``user`` may see, for their own page (one query)."""
+    meetings = access.meetings_visible_to(user).values("pk")
+    return list(Poll.objects.open().filter(meeting__in=meetings).select_related("meeting").order_by("pk")[:limit])
+
+
 def live_status(meeting):
     """For the secretariat, each open poll now: how many of the roll have
     voted and, for a named poll, who has not yet."""

@@ -14,6 +14,7 @@ from members.forms import OrganisationProfileForm
 
 from .. import access
 from ..models import CalendarFeed, Registration
+from ..services import voting as voting_services
 
 UPCOMING_SHOWN = 20
 
@@ -35,6 +36,7 @@ def _home_context(request):
         "registrations": registrations,
         "has_feed": CalendarFeed.objects.filter(user=user).exists(),
         "is_secretariat": access.is_secretariat(user),
+        "open_polls": voting_services.open_polls_for(user),  # governance/services/voting.py
     }
 
 

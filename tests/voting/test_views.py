@@ -302,3 +302,11 @@ def test_the_secretariat_creates_the_elected_members_office_from_the_live_view(
     assert "is created" in client.post(url, follow=True).content.decode()
     assert Office.objects.filter(organisation=seoul, post=posts["president"]).count() == 1
     assert "already created" in client.post(url, follow=True).content.decode()
+
+
+def test_a_members_own_page_lists_the_open_polls_of_its_meetings_only(client, cast, open_poll, excom_meeting):
+    client.force_login(cast["paris"])
+    page = client.get(reverse("member_home:index")).content.decode()
+    assert "Open polls" in page and open_poll.title in page
+    client.force_login(cast["outsider"])
+    assert open_poll.title not in client.get(reverse("member_home:index")).content.decode()
