@@ -1,7 +1,7 @@
 """How WeGO is governed, and its meetings.
 
 - ``models/``: ``offices`` (bodies, terms, posts, offices, with the statutes'
-  rules in the model and in PostgreSQL triggers) and ``meetings`` (meetings,
+  rules in the model and in PostgreSQL triggers), ``meetings`` (meetings,
   agendas, documents, invitations, registrations, attendance, resolutions,
   calendar feeds; who sits in a meeting and who votes in it), ``standing``
   (good standing: who carries a vote) and ``voting`` (voting rolls,
