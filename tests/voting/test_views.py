@@ -310,3 +310,30 @@ def test_a_members_own_page_lists_the_open_polls_of_its_meetings_only(client, ca
     assert "Open polls" in page and open_poll.title in page
     client.force_login(cast["outsider"])
     assert open_poll.title not in client.get(reverse("member_home:index")).content.decode()
+
+
+def test_the_live_view_and_its_feed_cost_the_same_for_one_poll_or_many(
+    client, assembly, seoul, almaty, paris, make_poll, staff_user, city_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    present(assembly, seoul, almaty, paris)
+    seoul_user = city_user(seoul)
+
+    def polls(count):
+        for index in range(count):
+            poll = make_poll(secret=bool(index % 2))
+            voting.open_poll(poll.pk, staff_user.pk)
+            voting.cast_ballot(poll.pk, seoul.pk, seoul_user.pk, ["yes"])
+
+    def queries(name):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name, args=[assembly.slug])).status_code == 200
+        return len(captured)
+
+    client.force_login(staff_user)
+    polls(2)
+    few = queries("voting:live"), queries("voting:live_status")
+    polls(6)
+    assert (queries("voting:live"), queries("voting:live_status")) == few
