@@ -10,6 +10,8 @@ and meeting documents, decided here and nowhere else.
   secretariat): everything.
 - The public: only a meeting's date, place, body and status (the list and
   the .ics), and final documents marked public.
+- Invoices (dues): the secretariat, and whoever acts for the member billed;
+  nobody else, and never the public (arrears are never shown publicly).
 - Votes (``voting_rights``): a user casts the ballot of each member it acts
   for as its voting delegate (registered for the meeting under the user's
   e-mail address) or an alternate (a focal point or GA voting delegate
@@ -34,6 +36,7 @@ from .models import (
     Document,
     DocumentState,
     DocumentVisibility,
+    Invoice,
     Meeting,
     Proxy,
     ProxyStatus,
@@ -51,6 +54,15 @@ def is_secretariat(user):
 def organisations_of(user, on=None):
     """The current member organisations ``user`` acts for."""
     return Organisation.objects.represented_by(user, on)
+
+
+def invoices_visible_to(user):
+    """The invoices (and credit notes) ``user`` may see and download."""
+    if is_secretariat(user):
+        return Invoice.objects.all()
+    if not user.is_authenticated:
+        return Invoice.objects.none()
+    return Invoice.objects.filter(organisation__in=organisations_of(user).values("pk"))
 
 
 def meetings_visible_to(user):

@@ -7,11 +7,18 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self):
-        # The meeting notices register their kinds with the outbox, and the
+        # The meeting and dues notices register their kinds with the outbox, and the
         # members' pages learn of offices and the Executive Committee.
         from members.caching import watch
 
-        from . import members, notices, registration_notices, voting_notices  # noqa: F401
+        from . import (  # noqa: F401
+            application_notices,
+            dues_notices,
+            members,
+            notices,
+            registration_notices,
+            voting_notices,
+        )
         from .models import Body, Document, Meeting, Office, Post, Term
 
         # The public pages show these (offices on profiles and the governance

@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,40 @@ def validate_meeting_document(upload):
             _("The file's content is not a %(type)s file, whatever its name says."),
             params={"type": extension[1:].upper()},
         )
+
+
+def validate_letter_of_intent(upload):
+    """A membership application's letter of intent: a PDF (read from its
+    bytes, as the meeting documents are) of at most
+    APPLICATION_LETTER_MAX_BYTES."""
+    if getattr(upload, "_committed", False):
+        return  # a file already stored was checked when it was uploaded
+    limit = settings.APPLICATION_LETTER_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; the most allowed is %(limit)s."),
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+        )
+    if PurePosixPath(upload.name or "").suffix.lower() != ".pdf":
+        raise ValidationError(_("Upload the letter as a PDF file."))
+    try:
+        genuine = _looks_like(upload, ".pdf")
+    finally:
+        upload.seek(0)
+    if not genuine:
+        raise ValidationError(_("The file's content is not a PDF file, whatever its name says."))
+
+
+def download(stored, filename, content_type):
+    """A stored file as a private download (never cached on the way), or 404
+    if its file is gone."""
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def validate_signed_form(upload):

@@ -143,7 +143,7 @@ class OrganisationAdmin(ImportExportMixin, ReadableHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["membership_history"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "kind", ("country", "is_founding_member")]}),
+        (None, {"fields": ["name", "other_names", "slug", "kind", ("country", "is_founding_member"), "population"]}),
         (_("Public profile"), {"fields": ["website", "description", "logo", ("latitude", "longitude")]}),
         (_("Membership history"), {"fields": ["membership_history"], "classes": ["collapse"]}),
     ]

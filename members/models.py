@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from . import m49
+from . import countries, m49
 from .logos import LogoField
-from .text import fold, search_terms
+from .text import NAME_END, search_terms, search_text
 from .validators import validate_logo
 
 
@@ -153,11 +153,19 @@ class OrganisationQuerySet(models.QuerySet):
         return self.current_members().select_related("membership__category").order_by("search_text", "pk")
 
     def search(self, query):
-        """Case- and accent-insensitive search: every word must match."""
+        """Case- and accent-insensitive search: every word must be in the
+        member's name or other names, or in its country's name in one of
+        the working languages (``members.countries``)."""
         qs = self
         for term in search_terms(query):
-            qs = qs.filter(search_text__contains=term)
+            qs = qs.filter(Q(search_text__contains=term) | Q(country__in=countries.matching(term)))
         return qs
+
+    def named(self, name):
+        """The organisations whose name is ``name``, folded as the search
+        folds it ("Sao Paulo" is "São Paulo"), whatever their other names."""
+        folded = search_text(name)
+        return self.filter(Q(search_text=folded) | Q(search_text__startswith=folded + NAME_END))
 
     def in_region(self, region_slug):
         return self.filter(country__in=m49.countries_in_region(region_slug))
@@ -197,8 +205,24 @@ class Organisation(models.Model):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
+    other_names = models.TextField(
+        _("other names"),
+        max_length=290,
+        blank=True,
+        help_text=_(
+            "One per line: the name in its own script or another common spelling (서울, Sao Paulo). "
+            "Found by the directory's search; not shown."
+        ),
+    )
     is_founding_member = models.BooleanField(_("founding member"), default=False)
-    # Folded name and country for accent-insensitive search; kept by save().
+    population = models.PositiveIntegerField(
+        _("population"),
+        null=True,
+        blank=True,
+        help_text=_("Of a city: sets its dues where the category's fee depends on it. Never shown publicly."),
+    )
+    # The folded name and other names, for accent-insensitive search and the
+    # directory's order; kept by save() (``members.text.search_text``).
     search_text = models.CharField(max_length=500, editable=False, default="")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -255,7 +279,7 @@ class Organisation(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self._free_slug()
-        self.search_text = fold(f"{self.name} {self.country.name if self.country else ''}")[:500]
+        self.search_text = search_text(self.name, self.other_names)
         kwargs = with_update_field(kwargs, "search_text")
         super().save(*args, **kwargs)
         self._delete_replaced_logo()

@@ -107,3 +107,43 @@ OTHER_EXCOM_MEMBERS = [
     ("Seberang Perai", "MY", "5.38330", "100.38330"),
     ("Wellington", "NZ", "-41.28660", "174.77560"),
 ]
+
+# Other names the directory's search finds a member by: its name in its own
+# script, and common other spellings, where well known. The secretariat adds
+# more in the admin; the loader fills only what is still empty.
+OTHER_NAMES = {
+    "Abu Dhabi": ["أبوظبي"],
+    "Addis Ababa": ["አዲስ አበባ", "Addis Abeba"],
+    "Agra": ["आगरा"],
+    "Almaty": ["Алматы", "Alma-Ata"],
+    "Baku": ["Bakı", "Баку"],
+    "Bangkok": ["กรุงเทพมหานคร", "Krung Thep"],
+    "Bucharest": ["București", "Bucarest"],
+    "Chengdu": ["成都"],
+    "Dhaka": ["ঢাকা", "Dacca"],
+    "Frankfurt": ["Frankfurt am Main", "Francfort"],
+    "Hebron": ["الخليل", "Al-Khalil"],
+    "Helsinki": ["Helsingfors"],
+    "Hong Kong": ["香港"],
+    "Hunan Province": ["湖南省", "Hunan"],
+    "Kathmandu": ["काठमाडौं"],
+    "Khartoum State": ["ولاية الخرطوم", "Khartoum"],
+    "La Manche": ["Manche"],
+    "Lisbon": ["Lisboa", "Lisbonne"],
+    "Mexico City": ["Ciudad de México", "Mexico"],
+    "Minsk": ["Мінск", "Минск"],
+    "Muscat": ["مسقط", "Mascate"],
+    "Nanjing": ["南京", "Nankin"],
+    "Ningbo": ["宁波"],
+    "Nur-Sultan": ["Astana", "Астана"],
+    "Ramgram": ["रामग्राम"],
+    "Saga Prefecture": ["佐賀県", "Saga"],
+    "Seoul": ["서울", "서울특별시"],
+    "Tashkent": ["Toshkent", "Ташкент"],
+    "Tel Aviv": ["תל אביב-יפו", "Tel Aviv-Yafo"],
+    "Thua Thien Hue": ["Thừa Thiên Huế", "Huế"],
+    "Tunis": ["تونس"],
+    "Ulaanbaatar": ["Улаанбаатар", "Ulan Bator"],
+    "Vladivostok": ["Владивосток"],
+    "Zhejiang Province": ["浙江省", "Zhejiang"],
+}

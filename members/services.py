@@ -47,6 +47,7 @@ def load_reference_data():
                 latitude=Decimal(latitude),
                 longitude=Decimal(longitude),
                 is_founding_member=founding,
+                other_names="\n".join(reference.OTHER_NAMES.get(name, [])),
             )
             created["organisations"] += 1
         if not Membership.objects.filter(organisation=organisation).exists():

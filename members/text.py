@@ -5,14 +5,40 @@ to what a visitor types, so "sao paulo", "SÃO PAULO" and "São Paulo" meet on
 PostgreSQL and on the embedded SQLite alike.
 """
 
+import re
 import unicodedata
+
+# The marks a spelling may leave out: accents on Latin, Greek and Cyrillic
+# letters, Hebrew points, Arabic short vowels. Marks that are letters of
+# their script (the vowel signs of Devanagari, Bengali or Thai, the Japanese
+# voicing marks) are kept: without them different words would meet.
+_OPTIONAL_MARKS = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # Latin, Greek, Cyrillic
+    "\u0591-\u05c7"  # Hebrew points
+    "\u064b-\u065f\u0670]"  # Arabic short vowels
+)
 
 
 def fold(text):
-    """Lower-case ``text`` and strip accents: "São Paulo" -> "sao paulo"."""
+    """Lower-case ``text`` and strip optional marks: "São Paulo" -> "sao
+    paulo", "Thừa Thiên Huế" -> "thua thien hue"; "서울" and "가" stay whole
+    (composed again after the accents are gone)."""
     decomposed = unicodedata.normalize("NFKD", text or "")
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
+    stripped = _OPTIONAL_MARKS.sub("", decomposed).casefold()
+    return " ".join(unicodedata.normalize("NFC", stripped).split())
+
+
+# Between a member's folded name and its folded other names in its search
+# text: a name is then matched whole (``OrganisationQuerySet.named``).
+NAME_END = " / "
+
+
+def search_text(name, other_names=""):
+    """What the search reads of a member (``Organisation.search_text``): its
+    folded name first, which is also the directory's order, then its other
+    names."""
+    others = fold(other_names)
+    return (fold(name) + (NAME_END + others if others else ""))[:500]
 
 
 def search_terms(query, max_terms=8):

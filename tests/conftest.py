@@ -3,11 +3,13 @@ look at them (anonymous, outsider, member, staff)."""
 
 import datetime
 import itertools
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from governance.models import Post, PostRole
+from governance.models import FeeSchedule, Post, PostRole
+from governance.services import dues
 from members.models import (
     Contact,
     ContactRole,
@@ -273,3 +275,37 @@ def excom_member(excom):
 @pytest.fixture
 def posts(president, executive_vice_president, vice_president, excom_member):
     return {"president": president, "evp": executive_vice_president, "vp": vice_president, "member": excom_member}
+
+
+# --- Dues: a fee schedule and invoices issued through the service -----------
+@pytest.fixture
+def schedule(full_category):
+    """Full members pay 1,000 USD a calendar year; due at its start, a grace
+    period of 60 days; reminders 14 days before, on the day, 30 days after."""
+    return FeeSchedule.objects.create(
+        category=full_category,
+        amount=Decimal("1000.00"),
+        currency="USD",
+        grace_days=60,
+        payment_days=30,
+        reminder_days="-14, 0, 30",
+    )
+
+
+@pytest.fixture
+def issue(schedule):
+    """Issue ``organisation``'s invoice for ``year`` on ``on``."""
+
+    def issue(organisation, year=None, on=None, **options):
+        return dues.issue_invoice(organisation.pk, year, on=on, **options)
+
+    return issue
+
+
+@pytest.fixture
+def overdue_invoice(make_member, issue, today):
+    """Dortmund's invoice (a full member), issued 200 days ago and never paid: past its
+    due date and its 60-day grace period."""
+    city = make_member("Dortmund", country="DE")
+    issued = today - datetime.timedelta(days=200)
+    return issue(city, on=issued)

@@ -239,6 +239,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOGO_MAX_BYTES = 1024 * 1024
 MEETING_DOCUMENT_MAX_BYTES = envint("MEETING_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+APPLICATION_LETTER_MAX_BYTES = envint("APPLICATION_LETTER_MAX_BYTES", 10 * 1024 * 1024)
+# The public membership application form: at most so many posts of it per
+# client address, and applications per staff liaison's e-mail address
+# (allauth's rate-limit syntax, counted in the cache like the login limits).
+APPLICATION_RATE_LIMIT_PER_IP = os.environ.get("APPLICATION_RATE_LIMIT_PER_IP", "10/h/ip")
+APPLICATION_RATE_LIMIT_PER_EMAIL = os.environ.get("APPLICATION_RATE_LIMIT_PER_EMAIL", "3/d/key")
 
 # --- E-mail ----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "WeGO Secretariat <secretariat@we-gov.org>")
@@ -281,8 +287,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILI
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "governance.notifications.tasks.sweep", "schedule": 60.0},
     "notifications-reminders": {"task": "governance.tasks.send_due_reminders", "schedule": 300.0},
+    # Dues (governance/services/dues.py, governance/dues_notices.py): both
+    # are safe to run as often as beat likes; each invoice and each reminder
+    # is made once, and a run missed while beat was down is made up.
+    "dues-renewals": {"task": "governance.tasks.issue_renewal_invoices", "schedule": 3600.0},
+    "dues-reminders": {"task": "governance.tasks.send_dues_reminders", "schedule": 3600.0},
     "voting-close-due-polls": {"task": "governance.tasks.close_due_polls", "schedule": 60.0},
 }
+# How many days before a membership year begins its invoices are issued.
+DUES_RENEWAL_DAYS_AHEAD = envint("DUES_RENEWAL_DAYS_AHEAD", 45)
+# Printed on the invoices (governance/invoice_pdf.py).
+DUES_ISSUER = os.environ.get("DUES_ISSUER", "World Smart Sustainable Cities Organization (WeGO)")
+DUES_PAYMENT_DETAILS = os.environ.get(
+    "DUES_PAYMENT_DETAILS", "The Secretariat sends the bank account details on request: secretariat@we-gov.org."
+)
 
 # --- Security --------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -377,3 +395,5 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The map's marker clustering, from npm (package.json), served as static files
 # under /static/markercluster/: never from a CDN.
 STATICFILES_DIRS += [("markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist")]
+# The staff dashboard's charts (Chart.js from npm), under /static/chartjs/.
+STATICFILES_DIRS += [("chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist")]

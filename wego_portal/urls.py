@@ -23,11 +23,14 @@ admin.site.admin_view = with_admin_policy(admin.site.admin_view)
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Before the members' URLs, which take any members/<slug>/.
+    path("members/apply/", include("governance.urls.applications")),
     path("members/", include("members.urls")),
     path("governance/", include("governance.urls.offices")),
     path("meetings/", include("governance.urls.meetings")),
     path("meetings/", include("governance.urls.voting")),
     path("my/", include("governance.urls.member_home")),
+    path("my/invoices/", include("governance.urls.dues")),
     # A private feed: the secret in the address is the only key.
     re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,100})\.ics$", meeting_views.calendar_feed, name="calendar_feed"),
     path("accounts/", include("allauth.urls")),
@@ -36,6 +39,8 @@ urlpatterns = [
     # for all (members/caching.py).
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own URLs, whose last pattern catches everything.
+    path("admin/dashboard/", include("governance.urls.dashboard")),
     path("admin/", admin.site.urls),
     path("health/", operations.health, name="health"),
     path("favicon.ico", operations.favicon, name="favicon"),

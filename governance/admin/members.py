@@ -1,7 +1,10 @@
 """What governance adds to the members' admin pages, which members cannot
 know of (it never imports governance): the offices a member holds and held
-on its page, and the invitation to the portal on the contacts' list. The
-members' admin classes are extended and registered again."""
+on its page, its standing (whether it votes, and why not) and its invoices,
+the secretariat's suspension and termination of a member (with a reason;
+its offices end the same day), and the invitation to the portal on the
+contacts' list. The members' admin classes are extended and registered
+again."""
 
 from django.contrib import admin, messages
 from django.urls import reverse
@@ -12,7 +15,10 @@ from django.utils.translation import gettext_lazy
 from members import admin as members_admin
 from members.models import Contact, Organisation
 
+from ..models import Invoice, vote_of
+from ..services import dues as dues_services
 from ..services.invitations import InvitationError, invite_contact
+from .dues import _run_each, ask_reason
 
 
 def offices_held_table(organisation):
@@ -51,13 +57,101 @@ def offices_held_table(organisation):
     )
 
 
+def standing_and_dues(organisation):
+    """Whether the member votes today (and why not, arrears included) and
+    its invoices, for its admin page. The secretariat's eyes only."""
+    if organisation.pk is None:
+        return _("None")
+    vote = vote_of(organisation)
+    standing = _("Carries a vote.") if vote else vote.reason
+    invoices = Invoice.objects.filter(organisation=organisation).with_paid().order_by("-issued_on", "-number")[:20]
+    rows = format_html_join(
+        "\n",
+        '<tr><th scope="row"><a href="{}">{}</a></th><td>{} – {}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                reverse("admin:governance_invoice_change", args=[invoice.pk]),
+                invoice,
+                invoice.period_start,
+                invoice.period_end,
+                invoice.amount,
+                invoice.currency,
+                invoice.paid if invoice.kind == "invoice" else "—",
+                invoice.get_state_display(),
+            )
+            for invoice in invoices
+        ),
+    )
+    table = (
+        format_html(
+            '<table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+            _("invoice"),
+            _("membership year"),
+            _("amount"),
+            _("paid"),
+            _("state"),
+            rows,
+        )
+        if invoices
+        else format_html("<p>{}</p>", _("No invoice."))
+    )
+    return format_html("<p><strong>{}</strong></p>{}", standing, table)
+
+
 class OrganisationAdmin(members_admin.OrganisationAdmin):
-    readonly_fields = [*members_admin.OrganisationAdmin.readonly_fields, "offices_held"]
-    fieldsets = [*members_admin.OrganisationAdmin.fieldsets, (gettext_lazy("Offices"), {"fields": ["offices_held"]})]
+    readonly_fields = [*members_admin.OrganisationAdmin.readonly_fields, "offices_held", "standing_and_dues"]
+    fieldsets = [
+        *members_admin.OrganisationAdmin.fieldsets,
+        (gettext_lazy("Offices"), {"fields": ["offices_held"]}),
+        (gettext_lazy("Standing and dues"), {"fields": ["standing_and_dues"]}),
+    ]
+    actions = [*(members_admin.OrganisationAdmin.actions or []), "suspend", "terminate"]
 
     @admin.display(description=gettext_lazy("offices held"))
     def offices_held(self, obj):
         return offices_held_table(obj)
+
+    @admin.display(description=gettext_lazy("standing and invoices"))
+    def standing_and_dues(self, obj):
+        return standing_and_dues(obj)
+
+    def _decide(self, request, queryset, service, title, intro, done):
+        reason, page = ask_reason(self, request, queryset, title, intro)
+        if page is not None:
+            return page
+        _run_each(self, request, queryset, service, done, reason=reason)
+        return None
+
+    @admin.action(description=gettext_lazy("Suspend (ends their offices today)…"), permissions=["change"])
+    def suspend(self, request, queryset):
+        return self._decide(
+            request,
+            queryset,
+            dues_services.suspend_member,
+            _("Suspend these members?"),
+            _(
+                "A suspended member is no longer a current member: it loses its vote, its portal access "
+                "and, today, its offices."
+            ),
+            lambda organisation, ended: (
+                _("%(member)s is suspended; %(count)d office(s) ended.") % {"member": organisation, "count": len(ended)}
+            ),
+        )
+
+    @admin.action(description=gettext_lazy("Terminate the membership (today is its last day)…"), permissions=["change"])
+    def terminate(self, request, queryset):
+        return self._decide(
+            request,
+            queryset,
+            dues_services.terminate_member,
+            _("Terminate these memberships?"),
+            _("Today becomes the last day of the membership; the member's offices end today."),
+            lambda organisation, ended: (
+                _("The membership of %(member)s ends today; %(count)d office(s) ended.")
+                % {"member": organisation, "count": len(ended)}
+            ),
+        )
 
 
 @admin.action(description=gettext_lazy("Invite to the portal"), permissions=["change"])

@@ -23,7 +23,11 @@ class DelegateForm(forms.Form):
         kwargs.setdefault("auto_id", f"id_delegate_{organisation.pk}_%s")
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        if not vote_of(organisation):
+        # Without a vote (not a full member, or in arrears) the form offers
+        # no voting delegate and the page says why (the reason is for the
+        # member's own eyes: this form is shown only to its representatives).
+        self.vote = vote_of(organisation)
+        if not self.vote:
             del self.fields["is_voting_delegate"]
 
     @property

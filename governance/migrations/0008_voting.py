@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0005_meeting_place_online_link_places_waiting_list'),
+        ('governance', '0007_dues'),
         ('members', '0004_directory_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

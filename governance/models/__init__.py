@@ -1,12 +1,32 @@
 """The governance app's models, one module per subject (as pretix's
 ``base/models/``): ``offices`` (bodies, terms, posts, offices),
 ``meetings`` (meetings, agendas, documents, registrations, attendance,
-resolutions, calendar feeds), ``standing`` (which members carry a vote:
-good standing, decided there and nowhere else) and ``voting`` (voting
-rolls, proxies, polls, ballots and their count). Everything public is
-importable from here, so ``from governance.models import Meeting`` and the app label stay as they
+resolutions, calendar feeds), ``applications`` (membership applications and
+the moves they may make), ``dues`` (fee schedules, invoices, payments,
+reminders), ``standing`` (which members carry a vote: good standing,
+decided there and nowhere else) and ``voting`` (voting rolls, proxies,
+polls, ballots and their count). Everything public is importable from here,
+so ``from governance.models import Meeting`` and the app label stay as they
 were."""
 
+from .applications import (
+    TRANSITIONS,
+    Actor,
+    Application,
+    ApplicationState,
+    ApplicationTransition,
+)
+from .dues import (
+    OPEN_STATES,
+    FeeBand,
+    FeeSchedule,
+    Invoice,
+    InvoiceCounter,
+    InvoiceKind,
+    InvoiceReminder,
+    InvoiceState,
+    Payment,
+)
 from .meetings import (
     CARRIED_OUTCOMES,
     FAILED_OUTCOMES,
@@ -41,7 +61,7 @@ from .offices import (
     Term,
     excom_member_ids,
 )
-from .standing import FULL_MEMBER, Vote, full_members, vote_of, voting_members
+from .standing import FULL_MEMBER, Vote, full_members, in_arrears, vote_of, voting_members
 from .voting import (
     ABSTAIN,
     NO,
@@ -67,6 +87,11 @@ from .voting import (
 )
 
 __all__ = [
+    "TRANSITIONS",
+    "Actor",
+    "Application",
+    "ApplicationState",
+    "ApplicationTransition",
     "ABSTAIN",
     "NO",
     "STANDING_PROXY",
@@ -91,8 +116,18 @@ __all__ = [
     "FULL_MEMBER",
     "Vote",
     "full_members",
+    "in_arrears",
     "vote_of",
     "voting_members",
+    "OPEN_STATES",
+    "FeeBand",
+    "FeeSchedule",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceKind",
+    "InvoiceReminder",
+    "InvoiceState",
+    "Payment",
     "CARRIED_OUTCOMES",
     "FAILED_OUTCOMES",
     "AgendaItem",

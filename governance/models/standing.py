@@ -6,7 +6,9 @@ meeting's quorum, names a voting delegate, sits on a voting roll) when
 - its category carries the vote (a full member: ``MembershipCategory.has_vote``),
 - its membership is current on the day (not yet started, suspended,
   withdrawn or ended members do not), and
-- it is in good standing: not in arrears with its dues.
+- it is in good standing: not in arrears with its dues, that is with no
+  invoice still unpaid on its ``arrears_on`` day (its due date plus the
+  category's grace period: ``dues.Invoice.objects.in_arrears``).
 
 Everything else a member has (its page, its meetings and their documents)
 follows from being a current member, whatever its standing; its standing is
@@ -22,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation
 
+from .dues import Invoice
+
 # A full member: its membership's category carries the vote in the General
 # Assembly. Its seat and its documents follow from this alone.
 FULL_MEMBER = Q(membership__category__has_vote=True)
@@ -36,7 +40,18 @@ def voting_members(organisations, on=None):
     """The members of ``organisations`` (a queryset) that carry a vote on ``on``
     (default today): current full members in good standing."""
     on = on or timezone.localdate()
-    return full_members(organisations).filter(pk__in=Organisation.objects.current_members(on).values("pk"))
+    return (
+        full_members(organisations)
+        .filter(pk__in=Organisation.objects.current_members(on).values("pk"))
+        .exclude(pk__in=Invoice.objects.in_arrears(on).values("organisation_id"))
+    )
+
+
+def in_arrears(organisations, on=None):
+    """The members of ``organisations`` (a queryset) in arrears on ``on``
+    (default today), whatever their category. For the member and the
+    secretariat only: arrears are never shown publicly."""
+    return organisations.filter(pk__in=Invoice.objects.in_arrears(on).values("organisation_id"))
 
 
 @dataclass(frozen=True)
@@ -65,4 +80,11 @@ def vote_of(organisation, on=None):
         return Vote(False, message % {"member": organisation})
     if not membership.is_current(on):
         return Vote(False, _("%(member)s is not a current member on %(date)s.") % {"member": organisation, "date": on})
+    overdue = Invoice.objects.in_arrears(on).filter(organisation=organisation).order_by("due_on").first()
+    if overdue is not None:
+        message = _(
+            "%(member)s is in arrears: invoice %(invoice)s, due on %(due)s, is unpaid past its grace period. "
+            "It carries a vote again once the invoice is paid."
+        )
+        return Vote(False, message % {"member": organisation, "invoice": overdue.reference, "due": overdue.due_on})
     return Vote(True)

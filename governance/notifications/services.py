@@ -18,6 +18,7 @@ task lost with Redis).
 
 import functools
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from celery import current_app, shared_task
@@ -36,11 +37,22 @@ from .sending import MailServerUnavailable, send_messages
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """A recipient who is not a member's contact: an applicant for
+    membership, the secretariat. Its delivery names no contact."""
+
+    email: str
+    name: str = ""
+    language: str = ""
+    notice_role: str = ""
+
+
 def notify(kind, subject, recipients, *, payload=None, attachment="", attachment_name="", key="", by=None):
     """Record a notice to ``recipients`` and dispatch it once the caller commits.
 
-    ``recipients``: contacts (``members.Contact``); one may carry a
-    ``notice_role`` attribute, the role that made it a recipient. One delivery
+    ``recipients``: contacts (``members.Contact``) or ``Recipient``s; one may
+    carry a ``notice_role`` attribute, the role that made it a recipient. One delivery
     per e-mail address, whatever the number of contacts sharing it.
 
     With a ``key``, a second notice with the same key is not recorded and
@@ -67,7 +79,7 @@ def notify(kind, subject, recipients, *, payload=None, attachment="", attachment
         deliveries.append(
             Delivery(
                 notification=notification,
-                contact=contact,
+                contact=None if isinstance(contact, Recipient) else contact,
                 email=email,
                 name=contact.name,
                 language=contact.language or "",

@@ -1,9 +1,11 @@
-"""A member's own pages after login: their organisations, its upcoming
-meetings and registrations, their private calendar feed, and the public
-profile they may edit. What they may see is asked of governance/access.py."""
+"""A member's own pages after login: their organisations and whether each
+votes (and why not), its upcoming meetings and registrations, its invoices
+and payments, their private calendar feed, and the public profile they may
+edit. What they may see is asked of governance/access.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,15 +15,46 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members.forms import OrganisationProfileForm
 
 from .. import access
-from ..models import CalendarFeed, Registration
+from ..models import Application, ApplicationState, CalendarFeed, Invoice, Payment, Registration, vote_of
 from ..services import voting as voting_services
 
 UPCOMING_SHOWN = 20
+INVOICES_SHOWN = 20
+
+
+def _dues_context(organisations):
+    """The organisations' standing (for full members: whether they vote
+    today, and why not) and their latest invoices and payments."""
+    ids = [organisation.pk for organisation in organisations]
+    return {
+        "standings": [
+            (organisation, vote_of(organisation))
+            for organisation in organisations
+            if organisation.membership.category.has_vote
+        ],
+        "invoices": list(
+            Invoice.objects.filter(organisation__in=ids)
+            .with_paid()
+            .select_related("organisation")
+            .order_by("-issued_on", "-year", "-number")[:INVOICES_SHOWN]
+        ),
+        "payments": list(
+            Payment.objects.filter(invoice__organisation__in=ids)
+            .select_related("invoice__organisation")
+            .order_by("-received_on", "-pk")[:INVOICES_SHOWN]
+        ),
+    }
 
 
 def _home_context(request):
     user = request.user
-    organisations = list(access.organisations_of(user).select_related("membership__category").order_by("name"))
+    admitted = Application.objects.filter(state=ApplicationState.ADMITTED).order_by("-submitted_at")
+    organisations = list(
+        access.organisations_of(user)
+        .select_related("membership__category")
+        .prefetch_related(Prefetch("applications", queryset=admitted, to_attr="admitted_applications"))
+        .order_by("name")
+    )
     upcoming = list(access.meetings_visible_to(user).upcoming().select_related("body")[:UPCOMING_SHOWN])
     registrations = (
         Registration.objects.filter(
@@ -36,6 +69,7 @@ def _home_context(request):
         "registrations": registrations,
         "has_feed": CalendarFeed.objects.filter(user=user).exists(),
         "is_secretariat": access.is_secretariat(user),
+        **_dues_context(organisations),
         "open_polls": voting_services.open_polls_for(user),  # governance/services/voting.py
     }
 

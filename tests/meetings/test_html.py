@@ -74,9 +74,13 @@ def _get(client, url, status=200):
     return response.content
 
 
-def test_every_page_type_is_valid_html(tmp_path, seoul_user, seoul, ga_meeting, staff_user):
+def test_every_page_type_is_valid_html(tmp_path, seoul_user, seoul, ga_meeting, staff_user, issue, today):
+    from governance.services import dues
+
     anonymous, member = Client(), Client()
     member.force_login(seoul_user)
+    # /my/ with its dues: an invoice and a payment.
+    dues.record_payment(issue(seoul).pk, "100", today, "TRF-1")
     profile_form = reverse("member_home:edit_profile", args=[seoul.slug])
     type(ga_meeting).objects.filter(pk=ga_meeting.pk).update(host=seoul)  # the profile lists it
     pages = {

@@ -50,3 +50,26 @@ def test_the_demo_meetings_look_like_real_ones(settings, ga, excom, term, seoul,
     assert "Sejong-daero" in committee.address
     for meeting in (assembly, committee):
         assert term.start_date <= meeting.local_start.date() and meeting.local_end.date() <= term.end_date
+
+
+def test_seed_demo_adds_invoices_paid_unpaid_and_overdue_once(
+    settings, ga, excom, term, seoul, paris, industry_category
+):
+    from governance.models import FeeSchedule, Invoice, InvoiceState, vote_of
+    from members.models import Organisation
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert FeeSchedule.objects.count() == 2
+    states = dict(Invoice.objects.values_list("organisation__name", "state"))
+    assert states == {
+        "Seoul": InvoiceState.PAID,
+        "Paris": InvoiceState.ISSUED,
+        "Demo Smart Solutions": InvoiceState.PARTLY_PAID,
+        "Berlin": InvoiceState.ISSUED,
+    }
+    berlin = Organisation.objects.get(name="Berlin")
+    assert not vote_of(berlin) and "in arrears" in vote_of(berlin).reason
+    assert vote_of(Organisation.objects.get(name="Paris"))
+    assert Invoice.objects.get(organisation__name="Seoul").amount == 4000  # its population's band

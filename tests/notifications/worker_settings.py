@@ -16,4 +16,5 @@ EMAIL_TIMEOUT = 10
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "governance.notifications.tasks.sweep", "schedule": 1.0},
     "notifications-reminders": {"task": "governance.tasks.send_due_reminders", "schedule": 2.0},
+    "dues-reminders": {"task": "governance.tasks.send_dues_reminders", "schedule": 2.0},
 }

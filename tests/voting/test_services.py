@@ -258,3 +258,9 @@ def test_a_remote_poll_takes_ballots_only_in_its_window_and_beat_closes_it(
     poll.refresh_from_db()
     # Those who voted remotely count as present: 2 of 3 make the quorum.
     assert (poll.status, poll.result, poll.snapshot["represented"]) == (PollStatus.CLOSED, PollResult.CARRIED, 2)
+
+
+def test_a_member_in_arrears_is_left_off_the_roll_with_the_reason(assembly, voters, overdue_invoice, staff_user):
+    roll = voting.freeze_roll(assembly.pk, staff_user.pk)
+    entry = roll.entries.get(organisation=overdue_invoice.organisation)
+    assert not entry.entitled and "in arrears" in entry.reason

@@ -337,3 +337,16 @@ def test_the_live_view_and_its_feed_cost_the_same_for_one_poll_or_many(
     few = queries("voting:live"), queries("voting:live_status")
     polls(6)
     assert (queries("voting:live"), queries("voting:live_status")) == few
+
+
+def test_a_member_in_arrears_sees_its_meetings_polls_but_cannot_vote(client, overdue_invoice, open_poll, city_user):
+    dortmund = overdue_invoice.organisation
+    entry = open_poll.meeting.voting_roll.entries.get(organisation=dortmund)  # frozen as the poll opened
+    assert not entry.entitled and "in arrears" in entry.reason
+    client.force_login(city_user(dortmund))
+    page = client.get(votes_url(open_poll.meeting))
+    assert page.status_code == 200
+    assert "You carry no vote in this meeting." in page.content.decode()
+    assert "in arrears" in page.content.decode()
+    client.post(cast_url(open_poll, dortmund), {"choice": "yes"})
+    assert not Ballot.objects.filter(organisation=dortmund).exists()

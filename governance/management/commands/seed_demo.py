@@ -1,4 +1,4 @@
-"""Demo logins and meetings for trying the portal: `make run` calls this after
+"""Demo logins, meetings and dues for trying the portal: `make run` calls this after
 load_wego_data. Runs only with DEBUG on, since the logins share one known
 password (DEMO_PASSWORD, default wego-demo-2026). Safe to run again."""
 
@@ -18,6 +18,8 @@ from django.utils import timezone
 from governance.management.voting_demo import seed_votes
 from governance.models import (
     AgendaItem,
+    Application,
+    ApplicationState,
     AttendanceMode,
     Body,
     BodySlug,
@@ -25,12 +27,18 @@ from governance.models import (
     DocumentKind,
     DocumentState,
     DocumentVisibility,
+    FeeBand,
+    FeeSchedule,
+    Invoice,
+    InvoiceState,
     Meeting,
     MeetingStatus,
     Office,
     PostRole,
     Term,
 )
+from governance.services import applications as application_services
+from governance.services import dues as dues_services
 from governance.services import meetings as meeting_services
 from members.models import (
     Contact,
@@ -87,8 +95,10 @@ class Command(BaseCommand):
         if term is None or len(bodies) < 2 or seoul is None or paris is None:
             raise CommandError("Run `manage.py load_wego_data` first: the demo builds on WeGO's reference data.")
         with transaction.atomic():
-            self._logins(password, seoul, paris)
+            staff = self._logins(password, seoul, paris)
             self._meetings(term, bodies)
+            self._applications(staff)
+            self._dues(seoul, paris)
             seed_votes(make_pdf)  # governance/management/voting_demo.py
         if not Office.objects.current().filter(organisation=seoul, post__role=PostRole.PRESIDENT).exists():
             self.stderr.write("Note: Seoul holds no President City office yet; load_wego_data adds it.")
@@ -142,6 +152,95 @@ class Command(BaseCommand):
             },
         )
         self._contact(partner, self._user("partner@example.org", password, "Partner contact (demo)"), "Partner contact")
+        return staff
+
+    def _applications(self, staff):
+        """Applications in each state the queue shows, made through the
+        service as the secretariat would; one already there is left alone."""
+        recommending = AgendaItem.objects.get(meeting__slug="demo-executive-committee", title=RECOMMENDATION_ITEM)
+        for name, country, kind, category, state, days_ago in DEMO_APPLICATIONS:
+            category = MembershipCategory.objects.filter(slug=category).first()
+            if category is None or Application.objects.filter(name=name, country=country).exists():
+                continue
+            slug = name.lower().replace(" ", "")
+            application = application_services.submit(
+                Application(
+                    name=name,
+                    country=country,
+                    kind=kind,
+                    category=category,
+                    political_name=f"Mayor of {name}",
+                    political_title="Mayor",
+                    political_email=f"mayor@{slug}.example.org",
+                    liaison_name=f"Liaison of {name}",
+                    liaison_title="International relations",
+                    liaison_email=f"liaison@{slug}.example.org",
+                    consent=True,
+                    letter=ContentFile(make_pdf(f"Letter of intent - {name}"), name="letter.pdf"),
+                )
+            )
+            Application.objects.filter(pk=application.pk).update(
+                submitted_at=timezone.now() - datetime.timedelta(days=days_ago)
+            )
+            steps = {
+                ApplicationState.UNDER_REVIEW: ["review"],
+                ApplicationState.RECOMMENDED: ["review", "recommend"],
+                ApplicationState.ADMITTED: ["review", "recommend", "admit"],
+                ApplicationState.REJECTED: ["reject"],
+            }.get(state, [])
+            for step in steps:
+                if step == "review":
+                    application_services.start_review(application.pk, staff.pk)
+                elif step == "recommend":
+                    application_services.recommend(application.pk, staff.pk, agenda_item_id=recommending.pk)
+                elif step == "admit":  # an associate member: the Executive Committee admits it
+                    application_services.admit(application.pk, staff.pk, agenda_item_id=recommending.pk)
+                else:
+                    application_services.reject(
+                        application.pk, staff.pk, "WeGO's members are local governments and their partners."
+                    )
+
+    def _dues(self, seoul, paris):
+        """A fee schedule by population band, and this year's invoices: Seoul
+        paid, Paris not yet due, the partner partly paid, and Berlin unpaid
+        past its grace period, in arrears (it keeps its meetings, loses its
+        vote)."""
+        full = MembershipCategory.objects.get(slug="full-member")
+        schedule, created = FeeSchedule.objects.get_or_create(
+            category=full, defaults={"amount": Decimal("2000.00"), "currency": "USD", "grace_days": 90}
+        )
+        if created:
+            FeeBand.objects.create(schedule=schedule, min_population=0, max_population=999_999, amount=1000)
+            FeeBand.objects.create(schedule=schedule, min_population=1_000_000, max_population=4_999_999, amount=2000)
+            FeeBand.objects.create(schedule=schedule, min_population=5_000_000, amount=4000)
+        FeeSchedule.objects.get_or_create(
+            category=MembershipCategory.objects.get(slug="industry-member"),
+            defaults={"amount": Decimal("3000.00"), "currency": "USD"},
+        )
+        berlin = Organisation.objects.filter(name="Berlin").first()
+        if berlin is None:
+            berlin = Organisation.objects.create(
+                name="Berlin", kind=OrganisationKind.LOCAL_GOVERNMENT, country="DE", latitude=52.52, longitude=13.405
+            )
+            Membership.objects.create(organisation=berlin, category=full)
+        for city, population in ((seoul, 9_400_000), (paris, 2_100_000), (berlin, 3_700_000)):
+            if city.population is None:
+                city.population = population
+                city.save(update_fields=["population"])
+        today = timezone.localdate()
+        partner = Organisation.objects.get(name=PARTNER_NAME)
+        plans = [(seoul, 20, "all"), (paris, 10, None), (partner, 15, "part"), (berlin, 150, None)]
+        for organisation, days_ago, paid in plans:
+            issued_on = today - datetime.timedelta(days=days_ago)
+            year = schedule.year_of(issued_on)
+            start, _end = schedule.period(year)
+            live = Invoice.objects.invoices().filter(organisation=organisation, period_start=start)
+            if live.exclude(state__in=[InvoiceState.VOID, InvoiceState.CREDITED]).exists():
+                continue
+            invoice = dues_services.issue_invoice(organisation.pk, year, on=issued_on)
+            if paid:
+                amount = invoice.amount if paid == "all" else (invoice.amount / 3).quantize(Decimal("0.01"))
+                dues_services.record_payment(invoice.pk, amount, today, reference=f"DEMO-{invoice.reference}")
 
     def _meetings(self, term, bodies):
         for plan in MEETING_PLANS:
@@ -188,6 +287,17 @@ class Command(BaseCommand):
                 document.file.save(f"{kind}.pdf", ContentFile(make_pdf(f"{meeting} - {name}")), save=True)
             if body.slug == BodySlug.GENERAL_ASSEMBLY and meeting.status == MeetingStatus.PLANNED:
                 meeting_services.convene_meeting(meeting.pk, by_user_id=None)
+
+
+# The demo's applications: (name, country, kind, category, state, submitted days ago).
+RECOMMENDATION_ITEM = "Recommendation of new members"
+DEMO_APPLICATIONS = [
+    ("Kigali", "RW", "local_government", "full-member", ApplicationState.SUBMITTED, 3),
+    ("Montevideo", "UY", "local_government", "full-member", ApplicationState.UNDER_REVIEW, 21),
+    ("Tampere", "FI", "local_government", "full-member", ApplicationState.RECOMMENDED, 60),
+    ("Da Nang", "VN", "local_government", "associate-member", ApplicationState.ADMITTED, 95),
+    ("Example Fan Club", "US", "institution", "institutional-member", ApplicationState.REJECTED, 40),
+]
 
 
 # The demo's meetings, as WeGO holds them: the General Assembly over two days
