@@ -352,8 +352,10 @@ def open_poll(poll_id, by_user_id, now=None):
 def _hold_open(poll_id):
     """Lock the poll's row in share mode: ballots are cast side by side, and
     the close (FOR UPDATE) waits for them, then they for it. Returns the status."""
+    # The embedded SQLite locks the whole database on a write: no row locks to ask for.
+    share = " FOR SHARE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT status, opens_at, closes_at FROM governance_poll WHERE id = %s FOR SHARE", [poll_id])
+        cursor.execute(f"SELECT status, opens_at, closes_at FROM governance_poll WHERE id = %s{share}", [poll_id])
         return cursor.fetchone()
 
 

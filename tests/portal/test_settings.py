@@ -32,13 +32,13 @@ CONFIG_VARIABLES = {
 }
 
 
-def run(code_or_args, env, tmp_path):
+def run(code_or_args, env, tmp_path, timeout=60):
     base = {
         key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES | {"DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     base.update(env, VAR_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="wego_portal.settings")
     args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=timeout)
 
 
 SHOW = (
@@ -153,3 +153,19 @@ def test_make_run_gives_the_port_served_on_as_site_url_unless_told_otherwise(env
     )
     assert result.returncode == 0, result.stderr
     assert set(result.stdout.split()) == {site_url}
+
+
+def test_make_runs_set_up_works_on_the_embedded_default(tmp_path):
+    """What `make run` does before it serves, on the embedded SQLite with eager
+    Celery and file e-mail: migrate, load the reference data, seed the demo
+    (every part of it: meetings, applications, dues, votes), twice."""
+    for args in (
+        ["manage.py", "migrate", "--noinput", "-v", "0"],
+        ["manage.py", "load_wego_data"],
+        ["manage.py", "seed_demo"],
+        ["manage.py", "seed_demo"],
+    ):
+        result = run(args, {"DEMO_PASSWORD": ""}, tmp_path, timeout=300)
+        assert result.returncode == 0, f"{' '.join(args)}:\n{result.stderr[-3000:]}"
+    assert "Demo data ready" in result.stdout
+    assert any((tmp_path / "var" / "mail").iterdir())  # the seeded notices went to files
