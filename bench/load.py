@@ -86,17 +86,29 @@ def populate(total):
 
     django.setup()
     from django.core.management import call_command
-    from django_countries import countries
 
-    from members.models import Membership, MembershipCategory, Organisation
-    from members.text import fold
+    from members.models import Organisation
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
     call_command("load_wego_data", verbosity=0)
     missing = total - Organisation.objects.count()
-    if missing <= 0:
-        return
+    if missing > 0:
+        add_members(missing)
+    # Fresh statistics, as autovacuum would have them after a while: without
+    # them PostgreSQL plans the bulk-loaded tables as if they were small.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def add_members(missing):
+    from django_countries import countries
+
+    from members.models import Membership, MembershipCategory, Organisation
+    from members.text import fold
+
     category = MembershipCategory.objects.get(slug="full-member")
     codes = [code for code, _ in countries]
     chance = random.Random(2026)
