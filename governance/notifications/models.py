@@ -100,13 +100,14 @@ class DeliveryQuerySet(models.QuerySet):
             Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
         )
 
-    def claim(self, token, now=None):
-        """Take those of these deliveries that are due for sending, in one
-        conditional UPDATE, each counting an attempt; returns how many were
-        taken. The rows carrying ``token`` are the caller's; a row another
-        worker holds, or that is sent or failed, is left alone."""
+    def claim(self, token, now=None, due_by=None):
+        """Take those of these deliveries that are due for sending (by
+        ``due_by``, default ``now``), in one conditional UPDATE, each counting
+        an attempt; returns how many were taken. The rows carrying ``token``
+        are the caller's; a row another worker holds, or that is sent or
+        failed, is left alone."""
         now = now or timezone.now()
-        return self.due(now).update(
+        return self.due(due_by or now).update(
             status=DeliveryStatus.SENDING, claim=token, claimed_at=now, attempts=F("attempts") + 1
         )
 

@@ -101,8 +101,8 @@ def send_messages(delivery_ids):
     outcome = BatchResult()
     now = timezone.now()
     # A little slack: a retry's ETA and its next_attempt_at are the same moment.
-    due = Delivery.objects.filter(pk__in=delivery_ids).due(now + timedelta(seconds=1))
-    if not due.exists():
+    due_by = now + timedelta(seconds=1)
+    if not Delivery.objects.filter(pk__in=delivery_ids).due(due_by).exists():
         return outcome
     connection = get_connection(fail_silently=False)
     try:
@@ -111,7 +111,7 @@ def send_messages(delivery_ids):
         raise MailServerUnavailable(str(error) or type(error).__name__) from error
 
     try:
-        token, deliveries = _claim(due, delivery_ids, now)
+        token, deliveries = _claim(delivery_ids, now, due_by)
         # Within half the claim's lifetime, so that the sweep never takes back
         # a delivery this batch may still send.
         deadline = time.monotonic() + conf.get("NOTIFICATIONS_CLAIM_TIMEOUT") / 2
@@ -137,13 +137,13 @@ def send_messages(delivery_ids):
     return outcome
 
 
-def _claim(due, delivery_ids, now):
+def _claim(delivery_ids, now, due_by):
     """Claim the batch's due deliveries at once (one UPDATE, committed before
     anything is sent); returns the token and the deliveries it took, in pk
     order. What another worker holds, or what was sent meanwhile, is not
     among them."""
     token = uuid.uuid4()
-    due.claim(token, now)
+    Delivery.objects.filter(pk__in=delivery_ids).claim(token, now, due_by)
     deliveries = list(
         Delivery.objects.filter(pk__in=delivery_ids, claim=token, status=DeliveryStatus.SENDING)
         .select_related("notification", "contact__organisation")
