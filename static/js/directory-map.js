@@ -94,11 +94,13 @@
     });
   }
 
+  // The view is set before the markers are added: the clusters are drawn
+  // once, at that zoom, with no animation from the world's view.
   function showPoints(points) {
+    fit(points.map(function (point) { return [point[2], point[3]]; }));
     var layer = newLayer();
     addAll(layer, points.map(pointMarker));
     layer.addTo(map);
-    fit(points.map(function (point) { return [point[2], point[3]]; }));
     element.dataset.loaded = String(points.length);
   }
 
@@ -125,6 +127,7 @@
       marker.on("click", function () { map.fitBounds(bounds, { animate: false }); });
       pending[cell[0] + "," + cell[1]] = { marker: marker, bounds: bounds };
     });
+    fit(cells.map(function (cell) { return [cell[3], cell[4]]; }));
     addAll(layer, Object.keys(pending).map(function (key) { return pending[key].marker; }));
     layer.addTo(map);
 
@@ -154,7 +157,6 @@
     }
 
     map.on("moveend", readCellsInView);
-    fit(cells.map(function (cell) { return [cell[3], cell[4]]; }));
     readCellsInView();
     element.dataset.loaded = String(cells.reduce(function (sum, cell) { return sum + cell[2]; }, 0));
   }
