@@ -15,7 +15,11 @@ keep-alive), and measures each public page:
 - KB: the page's weight (its HTML, uncompressed; the load runs ask for
   gzip, as browsers do);
 - miss ms: one request that the anonymous cache cannot answer (a query
-  string the page ignores), median of five: what a page costs to render.
+  string the page ignores), median of five: what a page costs to render;
+- after a change ms: the first request after a change of the data (every
+  cached page and figure forgotten), median of three;
+- load: the machine's 1-minute load average after the page's runs (the
+  machine may be shared).
 
     make bench N=10000
     .venv/bin/python bench/load.py --members 10000 [--duration 5] [--rate 50]
@@ -50,6 +54,7 @@ PAGES = [
     ("a member's profile", "/members/seoul/"),
     ("/members/export.json?country=KR", "/members/export.json?country=KR"),
     ("/members/map.json", "/members/map.json"),
+    ("/members/map.json?cell=25,61 (one cell)", "/members/map.json?cell=25,61"),
     ("/governance/", "/governance/"),
     ("/meetings/", "/meetings/"),
 ]
@@ -81,17 +86,29 @@ def populate(total):
 
     django.setup()
     from django.core.management import call_command
-    from django_countries import countries
 
-    from members.models import Membership, MembershipCategory, Organisation
-    from members.text import search_text
+    from members.models import Organisation
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
     call_command("load_wego_data", verbosity=0)
     missing = total - Organisation.objects.count()
-    if missing <= 0:
-        return
+    if missing > 0:
+        add_members(missing)
+    # Fresh statistics, as autovacuum would have them after a while: without
+    # them PostgreSQL plans the bulk-loaded tables as if they were small.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def add_members(missing):
+    from django_countries import countries
+
+    from members.models import Membership, MembershipCategory, Organisation
+    from members.text import search_text
+
     category = MembershipCategory.objects.get(slug="full-member")
     codes = [code for code, _ in countries]
     chance = random.Random(2026)
@@ -186,6 +203,14 @@ def autocannon(url, *options):
     return report
 
 
+def forget_everything(redis_url):
+    """What any save does to the anonymous cache (members/caching.py): a new
+    version of the public data, so that nothing cached before is used."""
+    import redis
+
+    redis.Redis.from_url(redis_url).delete(":1:public-pages:version")
+
+
 def measure(arguments, base, path):
     url = base + path
     try:
@@ -195,6 +220,12 @@ def measure(arguments, base, path):
         return None
     separator = "&" if "?" in path else "?"
     misses = sorted(fetch(f"{url}{separator}_bench_miss={time.time_ns()}")[1] for _ in range(5))
+    # The first request after a change of the data: the version key gone,
+    # every page and figure is built afresh (the census, a search's count).
+    changes = []
+    for _ in range(3):
+        forget_everything(arguments.redis)
+        changes.append(fetch(url)[1])
     throughput = autocannon(url, "-c", str(arguments.connections), "-d", str(arguments.duration))
     # The trivial view is measured again right after each page: on a shared
     # machine the load of others changes from minute to minute.
@@ -209,6 +240,9 @@ def measure(arguments, base, path):
         "p99": steady["latency"]["p99"],
         "kb": len(body) / 1024,
         "miss_ms": misses[2] * 1000,
+        "change_ms": sorted(changes)[1] * 1000,
+        # What the neighbours were doing meanwhile (1-minute load average).
+        "load": os.getloadavg()[0],
     }
 
 
@@ -260,7 +294,8 @@ def main():
         "VAR_DIR": str(var_dir),
         "PYTHONPATH": str(BASE_DIR),
     }
-    env.pop("CELERY_BROKER_URL", None)  # no task runs on a GET
+    # Production settings require a broker; no task runs on a GET.
+    env["CELERY_BROKER_URL"] = arguments.redis
     reuse = arguments.keep and database_exists(arguments.database_url, name)
     began = time.monotonic()
     if not reuse:
@@ -292,17 +327,17 @@ def main():
         f"(gthread); {arguments.connections} connections for {arguments.duration} s; "
         f"latency at {arguments.rate} req/s\n"
     )
-    print("| page | req/s | ratio to trivial | p50 ms | p99 ms | KB | miss ms |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| page | req/s | ratio to trivial | p50 ms | p99 ms | KB | miss ms | after a change ms | load |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for label, _ in PAGES:
         row = results[label]
         if row is None:
-            print(f"| `{label}` | — | — | — | — | — | — |")
+            print(f"| `{label}` | — | — | — | — | — | — | — | — |")
             continue
         print(
             f"| `{label}` | {row['rps']:,.0f} | {row['rps'] / row['trivial_rps']:.2f}× "
             f"| {row['p50']:.1f} | {row['p99']:.1f} "
-            f"| {row['kb']:.1f} | {row['miss_ms']:.0f} |"
+            f"| {row['kb']:.1f} | {row['miss_ms']:.0f} | {row['change_ms']:.0f} | {row['load']:.1f} |"
         )
     print()
     for path, (megabytes, seconds) in exports.items():

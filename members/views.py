@@ -4,13 +4,15 @@ import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Avg, Count, F
+from django.db.models.functions import Floor
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from . import m49
-from .caching import public_export, public_page, remember
+from . import figures
+from .caching import public_export, public_page
 from .extensions import PROFILE_CONTEXT
 from .forms import DirectoryFilterForm
 from .models import Organisation
@@ -42,26 +44,10 @@ def _filtered_directory(request, with_country_choices=False):
 
     Only the page shows the form, so only it pays for the country choices."""
     listed = Organisation.objects.in_directory()
-    country_codes = remember("directory-countries", lambda: _listed_countries(listed)) if with_country_choices else ()
+    country_codes = figures.countries() if with_country_choices else ()
     form = DirectoryFilterForm(request.GET or None, country_codes=country_codes)
     form.is_valid()  # cleans what it can; invalid fields are reported and skipped
     return form, form.filter(listed)
-
-
-def _region_counts(listed):
-    """[(slug, name, count)] of the listed members by UN M49 region, in the
-    regions' order: one query grouped by country, summed here (the region is
-    derived from the country, not stored)."""
-    by_region = {}
-    for code, count in listed.order_by().values_list("country").annotate(count=Count("pk")):
-        slug = m49.region_slug_for_country(code)
-        if slug:
-            by_region[slug] = by_region.get(slug, 0) + count
-    return [(slug, str(name), by_region[slug]) for slug, name in m49.REGION_CHOICES if slug in by_region]
-
-
-def _listed_countries(listed):
-    return list(listed.order_by().values_list("country", flat=True).distinct())
 
 
 def _public_fields(site, organisation):
@@ -119,12 +105,12 @@ def directory(request):
     form, members = _filtered_directory(request, with_country_choices=True)
     paginator = Paginator(members, PAGE_SIZE)
     # Counting is what a large directory costs (the page itself is read from
-    # the index): counted once per search, for all its pages, until a change.
-    paginator.count = remember(f"directory-count:{form.applied_filters()}", members.count)
+    # the index): read from the census, or counted once per search for all
+    # its pages, until a change (members/figures.py).
+    paginator.count = figures.count(form, members)
     filters = _without_page(request)
     page = paginator.get_page(request.GET.get("page"))
-    # The whole directory's members by region, counted once per change of the data.
-    region_counts = remember("directory-region-counts", lambda: _region_counts(Organisation.objects.in_directory()))
+    region_counts = figures.region_counts()
     return render(
         request,
         "members/directory.html",
@@ -144,25 +130,98 @@ def _without_page(request):
     return query.urlencode()
 
 
+# The map's points: every one while they are few (a search, a country, a
+# network of WeGO's size); beyond, what a visitor at the world's zoom can see:
+# a count per cell of a fixed grid, each cell's points read when the map is
+# zoomed in on it. Either way an answer's size follows the cells in view and
+# how dense the members are there, not the size of the membership.
+MAP_POINTS_LIMIT = 2000
+MAP_CELL_DEGREES = 5
+_CELL_ROWS, _CELL_COLUMNS = 180 // MAP_CELL_DEGREES + 1, 360 // MAP_CELL_DEGREES + 1
+
+
+def _map_json(data, status=200):
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+
+
+def _map_point_rows(located):
+    rows = located.values_list("name", "slug", "latitude", "longitude")
+    return [[name, slug, float(latitude), float(longitude)] for name, slug, latitude, longitude in rows]
+
+
+def _map_cells(located):
+    """[[row, column, count, latitude, longitude]]: the members by cell of the
+    grid, placed at their mean position; one grouped query."""
+    cells = (
+        located.order_by()
+        .annotate(
+            row=Floor((F("latitude") + 90) / MAP_CELL_DEGREES),
+            column=Floor((F("longitude") + 180) / MAP_CELL_DEGREES),
+        )
+        .values("row", "column")
+        .annotate(count=Count("pk"), mean_latitude=Avg("latitude"), mean_longitude=Avg("longitude"))
+        .order_by("row", "column")
+    )
+    return [
+        [
+            int(cell["row"]),
+            int(cell["column"]),
+            cell["count"],
+            round(float(cell["mean_latitude"]), 4),
+            round(float(cell["mean_longitude"]), 4),
+        ]
+        for cell in cells
+    ]
+
+
+def _cell(value):
+    """(row, column) from "row,column", or None if it names no cell of the grid."""
+    row, _comma, column = value.partition(",")
+    try:
+        row, column = int(row), int(column)
+    except ValueError:
+        return None
+    return (row, column) if 0 <= row < _CELL_ROWS and 0 <= column < _CELL_COLUMNS else None
+
+
 @require_safe
 @public_page
 def map_points(request):
     """The directory's members that have coordinates, with its filters, for
-    the map: ``{"points": [[name, slug, latitude, longitude], ...]}`` (a
-    profile is at /members/<slug>/). Public fields only; cached and
-    conditional (ETag, 304) like the pages, and as compact as it can be: its
-    size is the one thing that grows with the membership."""
-    _, members = _filtered_directory(request)
-    rows = members.filter(latitude__isnull=False, longitude__isnull=False).values_list(
-        "name", "slug", "latitude", "longitude"
-    )
-    points = [[name, slug, float(latitude), float(longitude)] for name, slug, latitude, longitude in rows]
-    return JsonResponse({"points": points}, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+    the map (public fields only; cached and conditional, ETag and 304, like
+    the pages):
+
+    - up to ``MAP_POINTS_LIMIT`` members: ``{"points": [[name, slug,
+      latitude, longitude], ...]}`` (a profile is at /members/<slug>/);
+    - more: ``{"cells": [[row, column, count, latitude, longitude], ...],
+      "cell_degrees": 5}``, the members counted by cell of a grid of 5°
+      (row 0 starts at 90°S, column 0 at 180°W);
+    - ``?cell=row,column``: the points of that cell, as above.
+    """
+    _form, members = _filtered_directory(request)
+    located = members.filter(latitude__isnull=False, longitude__isnull=False)
+    if "cell" in request.GET:
+        cell = _cell(request.GET["cell"])
+        if cell is None:
+            return _map_json({"error": str(_("“cell” must be two numbers, a row and a column of the grid."))}, 400)
+        south, west = cell[0] * MAP_CELL_DEGREES - 90, cell[1] * MAP_CELL_DEGREES - 180
+        located = located.filter(
+            latitude__gte=south,
+            latitude__lt=south + MAP_CELL_DEGREES,
+            longitude__gte=west,
+            longitude__lt=west + MAP_CELL_DEGREES,
+        )
+        return _map_json({"points": _map_point_rows(located)})
+    # One more than the limit says whether there are more, without a count.
+    points = _map_point_rows(located[: MAP_POINTS_LIMIT + 1])
+    if len(points) <= MAP_POINTS_LIMIT:
+        return _map_json({"points": points})
+    return _map_json({"cells": _map_cells(located), "cell_degrees": MAP_CELL_DEGREES})
 
 
 def _rows(request):
     """The filtered members, read from the database a chunk at a time."""
-    _, members = _filtered_directory(request)
+    _form, members = _filtered_directory(request)
     return members.iterator(chunk_size=EXPORT_CHUNK)
 
 

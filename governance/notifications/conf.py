@@ -9,6 +9,10 @@ from django.conf import settings
 DEFAULTS = {
     # Deliveries per send task; each task sends them over one SMTP connection.
     "NOTIFICATIONS_BATCH_SIZE": 100,
+    # The "sent" marks of a batch are written together, every this many
+    # messages (and when the batch ends): a worker process killed outright
+    # sends at most this many messages a second time (sending.py).
+    "NOTIFICATIONS_MARK_EVERY": 10,
     # Temporary failures (4xx, connection refused) are retried this many
     # times in all before the delivery is marked failed.
     "NOTIFICATIONS_MAX_ATTEMPTS": 8,

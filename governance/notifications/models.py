@@ -1,8 +1,8 @@
 """The outbox: a notification and one delivery row per recipient.
 
 A delivery moves queued → sending → sent, or → failed. Each move is a
-conditional UPDATE on the row (``claim()``, ``mark_sent()``, ``release()``,
-``fail()``), so two workers holding the same id never both send it.
+conditional UPDATE (``claim()``, a batch's at once; ``mark_sent()``, ``release()``,
+``fail()``, ``unclaim()``), so two workers holding the same id never both send it.
 """
 
 import uuid
@@ -100,6 +100,41 @@ class DeliveryQuerySet(models.QuerySet):
             Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
         )
 
+    def claim(self, token, now=None, due_by=None):
+        """Take those of these deliveries that are due for sending (by
+        ``due_by``, default ``now``), in one conditional UPDATE, each counting
+        an attempt; returns how many were taken. The rows carrying ``token``
+        are the caller's; a row another worker holds, or that is sent or
+        failed, is left alone."""
+        now = now or timezone.now()
+        return self.due(due_by or now).update(
+            status=DeliveryStatus.SENDING, claim=token, claimed_at=now, attempts=F("attempts") + 1
+        )
+
+    def mark_sent(self, now=None):
+        """The server accepted these messages: one UPDATE for all of them.
+
+        Not conditional on the claim: if the claim had been taken back (the
+        worker looked dead) the message still went, and saying so spares the
+        recipient a second copy.
+        """
+        now = now or timezone.now()
+        return self.exclude(status=DeliveryStatus.SENT).update(
+            status=DeliveryStatus.SENT, sent_at=now, claim=None, last_error=""
+        )
+
+    def unclaim(self, token, retry_at):
+        """Give back claimed deliveries that were never tried (the connection
+        broke before them, or the batch ran out of time): queued again for
+        ``retry_at``, and the attempt their claim counted taken back."""
+        return self.filter(status=DeliveryStatus.SENDING, claim=token).update(
+            status=DeliveryStatus.QUEUED,
+            claim=None,
+            attempts=F("attempts") - 1,
+            next_attempt_at=retry_at,
+            dispatched_at=retry_at,
+        )
+
 
 class Delivery(models.Model):
     """The notice to one recipient: one e-mail, sent at most once."""
@@ -168,28 +203,16 @@ class Delivery(models.Model):
         it is not queued any more (sent, failed, or another worker has it)."""
         now = now or timezone.now()
         token = uuid.uuid4()
-        taken = (
-            Delivery.objects.filter(pk=self.pk)
-            .due(now)
-            .update(status=DeliveryStatus.SENDING, claim=token, claimed_at=now, attempts=F("attempts") + 1)
-        )
-        if not taken:
+        if not Delivery.objects.filter(pk=self.pk).claim(token, now):
             return None
         self.status, self.claim, self.claimed_at = DeliveryStatus.SENDING, token, now
         self.attempts += 1  # the UPDATE counted it in the database
         return token
 
     def mark_sent(self, now=None):
-        """The server accepted the message.
-
-        Not conditional on the claim: if the claim had been taken back (the
-        worker looked dead) the message still went, and saying so spares the
-        recipient a second copy.
-        """
+        """The server accepted the message (see ``DeliveryQuerySet.mark_sent``)."""
         now = now or timezone.now()
-        Delivery.objects.filter(pk=self.pk).exclude(status=DeliveryStatus.SENT).update(
-            status=DeliveryStatus.SENT, sent_at=now, claim=None, last_error=""
-        )
+        Delivery.objects.filter(pk=self.pk).mark_sent(now)
         self.status, self.sent_at = DeliveryStatus.SENT, now
 
     def release(self, token, error, retry_at):

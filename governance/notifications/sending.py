@@ -1,14 +1,22 @@
 """The worker's side: send a batch of deliveries over one SMTP connection.
 
-For each delivery: claim it (conditional UPDATE, committed before sending),
-build the message, send it, mark it sent (written with the next claim, in
-one commit). No transaction is held while talking to the SMTP server, and a
-delivery claimed by someone else, already sent or failed is skipped: running
-the same batch twice sends nothing twice.
+The batch's due deliveries are claimed at once (one conditional UPDATE,
+committed before anything is sent); then for each: build the message, send
+it, and note it sent. The "sent" marks are written together, one UPDATE
+every ``NOTIFICATIONS_MARK_EVERY`` messages (10) and when the batch ends. No
+transaction is held while talking to the SMTP server, and a delivery claimed
+by someone else, already sent or failed is not claimed: running the same
+batch twice sends nothing twice.
+
+Why in groups: a commit per message (the claim, then the mark) cost the
+worker as much as building the message, and the fan-out ran at a third of
+a plain smtplib loop (bench/notifications.py; README, "Scale").
 
 Temporary failures (4xx replies, a refused or dropped connection) put the
 delivery back in the queue with a growing back-off; permanent ones (5xx)
-mark it failed with the server's answer.
+mark it failed with the server's answer. What was claimed and not tried
+(the connection broke, or the batch ran past half the claim's lifetime) is
+given back at once, its attempt uncounted.
 
 What the outbox promises, and what it cannot:
 - Nobody is lost: a delivery stays queued or sending until a server has
@@ -16,25 +24,31 @@ What the outbox promises, and what it cannot:
   worker that died and hands them over again.
 - Nothing the server did not accept is sent twice by the outbox's own
   doing: the claim is committed before a message goes out, and only its
-  holder (or the sweep, once the claim is stale) can send it.
+  holder (or the sweep, once the claim is stale) can send it. A batch stops
+  sending at half the claim's lifetime, so the sweep never takes back a
+  claim whose holder may still use it.
 - A repeat is possible in one place only, which no SMTP client can close:
-  the server answered 250 and the process died before its mark was
-  committed. The mark is committed with the next claim (or when the batch
-  ends), so a SIGKILL repeats at most one message per worker process: the
-  last one the server accepted. The copy carries the same Message-ID
-  (``emails.compose``), so mail programs can tell it for what it is.
-  tests/notifications/test_worker.py kills workers at both points.
+  the server answered 250 and the process died before the mark was
+  committed. Each write of the marks is committed before the next message
+  goes, so a SIGKILL repeats at most ``NOTIFICATIONS_MARK_EVERY`` messages
+  (10) per worker process: those the server accepted since the last write.
+  The copies carry the same Message-ID (``emails.compose``), so mail
+  programs can tell them for what they are. A worker stopped normally
+  (SIGTERM) finishes its batch and repeats nothing; ``MARK_EVERY = 1``
+  brings the bound back to one message, at a commit per message.
+  tests/notifications/test_worker.py kills workers at the worst points.
 """
 
 import logging
 import smtplib
+import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import get_connection
-from django.db import transaction
 from django.utils import timezone
 
 from . import conf
@@ -86,14 +100,9 @@ def send_messages(delivery_ids):
     """
     outcome = BatchResult()
     now = timezone.now()
-    deliveries = list(
-        Delivery.objects.filter(pk__in=delivery_ids)
-        # A little slack: a retry's ETA and its next_attempt_at are the same moment.
-        .due(now + timedelta(seconds=1))
-        .select_related("notification", "contact__organisation")
-        .order_by("pk")
-    )
-    if not deliveries:
+    # A little slack: a retry's ETA and its next_attempt_at are the same moment.
+    due_by = now + timedelta(seconds=1)
+    if not Delivery.objects.filter(pk__in=delivery_ids).due(due_by).exists():
         return outcome
     connection = get_connection(fail_silently=False)
     try:
@@ -101,24 +110,25 @@ def send_messages(delivery_ids):
     except (OSError, smtplib.SMTPException) as error:
         raise MailServerUnavailable(str(error) or type(error).__name__) from error
 
-    subjects = {}
-    unmarked = []  # sent; its mark is written with the next claim
     try:
-        for index, delivery in enumerate(deliveries):
-            broken = _send_one(connection, delivery, subjects, outcome, unmarked)
-            if broken:
-                # The rest were not claimed; they wait for the connection's return.
-                rest = [d.pk for d in deliveries[index + 1 :]]
-                if rest:
-                    countdown = conf.retry_countdown(1)
-                    at = timezone.now() + timedelta(seconds=countdown)
-                    Delivery.objects.filter(pk__in=rest, status=DeliveryStatus.QUEUED).update(
-                        next_attempt_at=at, dispatched_at=at
-                    )
-                    outcome.retry[countdown].extend(rest)
-                break
+        token, deliveries = _claim(delivery_ids, now, due_by)
+        # Within half the claim's lifetime, so that the sweep never takes back
+        # a delivery this batch may still send.
+        deadline = time.monotonic() + conf.get("NOTIFICATIONS_CLAIM_TIMEOUT") / 2
+        subjects = {}
+        marks = Marks(conf.get("NOTIFICATIONS_MARK_EVERY"), outcome)
+        try:
+            for index, delivery in enumerate(deliveries):
+                if time.monotonic() > deadline:
+                    _give_back(token, deliveries[index:], 0, outcome)
+                    break
+                if _send_one(connection, token, delivery, subjects, outcome, marks):
+                    # The rest wait for the connection's return.
+                    _give_back(token, deliveries[index + 1 :], conf.retry_countdown(1), outcome)
+                    break
+        finally:
+            marks.write()
     finally:
-        _mark_sent(unmarked, outcome)
         try:
             connection.close()
         except Exception:  # closing a broken connection: nothing to save
@@ -127,27 +137,53 @@ def send_messages(delivery_ids):
     return outcome
 
 
-def _claim(delivery, unmarked, outcome):
-    """Claim ``delivery``, and in the same short transaction mark the message
-    sent just before it: one commit per message rather than two. (Nothing is
-    held open while talking to the SMTP server.)"""
-    with transaction.atomic():
-        _mark_sent(unmarked, outcome)
-        return delivery.claim_for_sending()
+def _claim(delivery_ids, now, due_by):
+    """Claim the batch's due deliveries at once (one UPDATE, committed before
+    anything is sent); returns the token and the deliveries it took, in pk
+    order. What another worker holds, or what was sent meanwhile, is not
+    among them."""
+    token = uuid.uuid4()
+    Delivery.objects.filter(pk__in=delivery_ids).claim(token, now, due_by)
+    deliveries = list(
+        Delivery.objects.filter(pk__in=delivery_ids, claim=token, status=DeliveryStatus.SENDING)
+        .select_related("notification", "contact__organisation")
+        .order_by("pk")
+    )
+    return token, deliveries
 
 
-def _mark_sent(unmarked, outcome):
-    while unmarked:
-        delivery = unmarked.pop()
-        delivery.mark_sent()
-        outcome.sent.append(delivery.pk)
+def _give_back(token, deliveries, countdown, outcome):
+    """Queue again claimed deliveries that were not tried."""
+    ids = [delivery.pk for delivery in deliveries]
+    if ids:
+        Delivery.objects.filter(pk__in=ids).unclaim(token, timezone.now() + timedelta(seconds=countdown))
+        outcome.retry[countdown].extend(ids)
 
 
-def _send_one(connection, delivery, subjects, outcome, unmarked):
-    """Claim, send and record one delivery; return True if the connection broke."""
-    token = _claim(delivery, unmarked, outcome)
-    if token is None:
-        return False  # sent, failed, or being sent by another worker
+class Marks:
+    """The "sent" marks of a batch, written together: every ``every``
+    messages the server accepted (one UPDATE, committed before the next
+    message goes) and when the batch ends, whatever ends it."""
+
+    def __init__(self, every, outcome):
+        self.every = max(1, every)
+        self.outcome = outcome
+        self.pending = []
+
+    def add(self, delivery):
+        self.pending.append(delivery.pk)
+        if len(self.pending) >= self.every:
+            self.write()
+
+    def write(self):
+        if self.pending:
+            Delivery.objects.filter(pk__in=self.pending).mark_sent()
+            self.outcome.sent.extend(self.pending)
+            self.pending = []
+
+
+def _send_one(connection, token, delivery, subjects, outcome, marks):
+    """Send and record one claimed delivery; return True if the connection broke."""
     try:
         message = build_message(delivery, _subject_of(delivery.notification, subjects))
     except Exception as error:
@@ -178,7 +214,7 @@ def _send_one(connection, delivery, subjects, outcome, unmarked):
             outcome.failed.append(delivery.pk)
             logger.warning("Delivery %s failed: %s", delivery.pk, description)
         return broken
-    unmarked.append(delivery)
+    marks.add(delivery)
     return False
 
 

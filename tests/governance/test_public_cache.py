@@ -1,6 +1,7 @@
 """The public governance and meeting pages are cached for anonymous visitors
 (members/caching.py) and forgotten as soon as an office, a term or a meeting
-is saved: through the admin, a service's bulk update or the loader."""
+is saved: through the admin, a service's bulk update or the loader; so is
+the directory map's Executive Committee filter."""
 
 import datetime
 import io
@@ -24,6 +25,8 @@ pytestmark = pytest.mark.django_db
 GOVERNANCE = reverse("governance:index")
 GOVERNANCE_EXPORT = reverse("governance:export_json")
 MEETINGS = reverse("meetings:list")
+# The directory map's points with the Executive Committee's filter.
+EXCOM_MAP = reverse("members:map_points") + "?excom=1"
 
 
 @pytest.fixture
@@ -49,13 +52,15 @@ def test_an_office_added_in_the_admin_is_on_the_public_pages_at_once(visitor, st
     assert "Kampala" not in text(visitor.get(GOVERNANCE))
     assert json.loads(text(visitor.get(GOVERNANCE_EXPORT)))["memberships"] == []
     assert "Vice President City" not in text(visitor.get(kampala.get_absolute_url()))
-    for url in (GOVERNANCE, GOVERNANCE_EXPORT, kampala.get_absolute_url()):
+    assert json.loads(text(visitor.get(EXCOM_MAP)))["points"] == []
+    for url in (GOVERNANCE, GOVERNANCE_EXPORT, kampala.get_absolute_url(), EXCOM_MAP):
         assert served_from_cache(visitor.get(url))
     response = staff_client.post(reverse("admin:governance_office_add"), _office_form(kampala, posts["vp"], term))
     assert response.status_code == 302
     assert "Kampala" in text(visitor.get(GOVERNANCE))
     assert {m["member_name"] for m in json.loads(text(visitor.get(GOVERNANCE_EXPORT)))["memberships"]} == {"Kampala"}
     assert "Vice President City" in text(visitor.get(kampala.get_absolute_url()))
+    assert [point[0] for point in json.loads(text(visitor.get(EXCOM_MAP)))["points"]] == ["Kampala"]
 
 
 def test_an_office_ended_in_the_admin_leaves_the_current_officers_at_once(
@@ -64,11 +69,13 @@ def test_an_office_ended_in_the_admin_leaves_the_current_officers_at_once(
     office = appoint(make_member("Kampala", country="UG"), posts["vp"])
     directory_excom = reverse("members:directory") + "?excom=1"
     assert "Kampala" in text(visitor.get(directory_excom))
+    assert "Kampala" in text(visitor.get(EXCOM_MAP))
     url = reverse("admin:governance_office_change", args=[office.pk])
     data = change_page_data(staff_client.get(url))
     data.update(end_date=(today - datetime.timedelta(days=1)).isoformat(), end_reason="resigned", end_note="Letter.")
     assert staff_client.post(url, data).status_code == 302
     assert "Kampala" not in text(visitor.get(directory_excom))
+    assert "Kampala" not in text(visitor.get(EXCOM_MAP))
     assert json.loads(text(visitor.get(GOVERNANCE_EXPORT)))["memberships"] == []
 
 

@@ -108,3 +108,48 @@ def test_the_map_fits_the_markers_found_and_stops_at_a_city_zoom(page, live_serv
     for marker in page.locator(".leaflet-marker-icon").all():
         icon = marker.bounding_box()
         assert box["x"] <= icon["x"] and icon["x"] + icon["width"] <= box["x"] + box["width"]
+
+
+@pytest.fixture
+def many(monkeypatch):
+    """Every result counts as many: the map is sent a count per cell of the
+    grid, and reads a cell's points when it is zoomed in on it."""
+    from members import views
+
+    monkeypatch.setattr(views, "MAP_POINTS_LIMIT", 0)
+
+
+def settled_count(page, expected, timeout=5):
+    """members_on_the_map once the clusters have finished moving (they
+    animate for a moment after a zoom): the last count read."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while (count := members_on_the_map(page)) != expected and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    return count
+
+
+def test_with_many_members_the_map_counts_them_by_cell_and_zooms_in_to_their_points(page, live_server, members, many):
+    cells = []
+    page.on("request", lambda request: cells.append(request.url) if "cell=" in request.url else None)
+    page.goto(f"{live_server.url}/members/")
+    assert members_on_the_map(page) == 5
+    assert page.locator(".leaflet-marker-icon:not(.marker-cluster)").count() == 0  # counts, not points
+    assert cells == []  # nothing read cell by cell at the world's zoom
+
+    # In Asia, Seoul and the vendor share a cell: selecting it zooms in and reads its points.
+    page.goto(f"{live_server.url}/members/?region=asia")
+    assert settled_count(page, 3) == 3
+    page.locator(".marker-cluster", has_text="2").click()
+    page.wait_for_function("() => document.querySelector('#member-map').dataset.cellsRead !== undefined")
+    assert any("cell=25%2C61" in url for url in cells)
+    assert settled_count(page, 2) == 2
+
+
+def test_a_members_point_read_from_its_cell_opens_its_profile(page, live_server, members, many):
+    page.goto(f"{live_server.url}/members/?country=FR")
+    # One cell: the map is set on it at a city's zoom and reads its points.
+    page.locator(".leaflet-marker-icon[title='Paris']").click()
+    page.locator(".leaflet-popup a", has_text="Paris").click()
+    page.wait_for_url("**/members/paris/")

@@ -114,6 +114,8 @@ def test_members_imported_from_csv_in_the_admin_are_listed_at_once(visitor, staf
     assert staff_client.post(reverse("admin:members_organisation_process_import"), confirm).status_code == 302
     assert "Almaty" in text(visitor.get(DIRECTORY))
     assert "Almaty" in text(visitor.get(MAP))
+    assert found(visitor.get(DIRECTORY + "?country=KZ")) == 1
+    assert "1 member in 1 countries" in text(visitor.get(HOME))
 
 
 def test_the_members_loaded_by_the_loader_are_listed_at_once(visitor):
@@ -130,6 +132,72 @@ def test_a_member_deleted_is_gone_from_the_next_page(visitor, seoul, paris):
     assert "Seoul" in text(visitor.get(DIRECTORY))
     seoul.delete()
     assert "Seoul" not in text(visitor.get(DIRECTORY))
+
+
+def found(response):
+    """The directory's "N members found" figure (0 when none is)."""
+    import re
+
+    match = re.search(r"(\d+) members? found", text(response))
+    return int(match.group(1)) if match else 0
+
+
+def region_count(response, slug):
+    import re
+
+    match = re.search(rf'href="\?region={slug}"[^>]*>[^<]*</a> <span class="count">(\d+)</span>', text(response))
+    return int(match.group(1)) if match else 0
+
+
+def test_a_country_changed_in_the_admin_moves_the_member_in_every_figure_at_once(visitor, staff_client, seoul, paris):
+    """The figures read from the census (members/figures.py): the total, the
+    counts by country and region, the country list, the home page's."""
+    kr, fr, asia = DIRECTORY + "?country=KR", DIRECTORY + "?country=FR", DIRECTORY + "?region=asia"
+    assert (found(visitor.get(kr)), found(visitor.get(fr)), found(visitor.get(asia))) == (1, 1, 1)
+    assert region_count(visitor.get(DIRECTORY), "asia") == 1
+    assert "2 members in 2 countries" in text(visitor.get(HOME))
+    assert served_from_cache(visitor.get(kr))
+    url = reverse("admin:members_organisation_change", args=[seoul.pk])
+    data = change_page_data(staff_client.get(url))
+    data["country"] = "FR"
+    assert staff_client.post(url, data).status_code == 302
+    assert (found(visitor.get(kr)), found(visitor.get(fr)), found(visitor.get(asia))) == (0, 2, 0)
+    assert region_count(visitor.get(DIRECTORY), "asia") == 0
+    assert region_count(visitor.get(DIRECTORY), "europe") == 2
+    assert "2 members in 1 countries" in text(visitor.get(HOME))
+    assert '<option value="KR"' not in text(visitor.get(DIRECTORY))
+    assert [point[0] for point in json.loads(text(visitor.get(MAP, {"country": "FR"})))["points"]] == ["Paris", "Seoul"]
+
+
+def test_a_searchs_count_is_kept_per_search_and_forgotten_on_a_change(visitor, seoul, paris, make_member):
+    """A search the census cannot answer (a word) is counted once, then read
+    from the cache for all its pages, until something is saved."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert found(visitor.get(DIRECTORY, {"q": "seoul"})) == 1
+    with CaptureQueriesContext(connection) as second_page:
+        visitor.get(DIRECTORY, {"q": "seoul", "page": "2"})
+    assert not [query for query in second_page.captured_queries if "COUNT(" in query["sql"].upper()]
+    make_member("Seoul Metropolitan Region", country="KR")
+    assert found(visitor.get(DIRECTORY, {"q": "seoul"})) == 2
+
+
+def test_a_member_deleted_is_gone_from_the_figures_and_the_map_at_once(visitor, seoul, paris):
+    assert "Seoul" in text(visitor.get(MAP)) and found(visitor.get(DIRECTORY)) == 2
+    seoul.delete()
+    assert "Seoul" not in text(visitor.get(MAP))
+    assert found(visitor.get(DIRECTORY)) == 1 and found(visitor.get(DIRECTORY + "?country=KR")) == 0
+    assert "1 member in 1 countries" in text(visitor.get(HOME))
+
+
+def test_members_loaded_by_the_loader_are_counted_at_once(visitor, seoul):
+    assert found(visitor.get(DIRECTORY + "?region=asia")) == 1
+    call_command("load_wego_data", stdout=io.StringIO())
+    listed = Organisation.objects.in_directory()
+    assert found(visitor.get(DIRECTORY + "?region=asia")) == listed.in_region("asia").count() > 1
+    assert found(visitor.get(DIRECTORY)) == listed.count()
+    assert found(visitor.get(DIRECTORY + "?country=KR")) == listed.filter(country="KR").count()
 
 
 # --- Conditional GET -------------------------------------------------------------------
@@ -262,6 +330,70 @@ def test_the_map_endpoint_takes_as_many_queries_for_many_members_as_for_few(
         assert len(json.loads(text(visitor.get(MAP)))["points"]) == 41
     with django_assert_max_num_queries(0):
         visitor.get(MAP)  # from the cache
+
+
+@pytest.fixture
+def few_points(monkeypatch):
+    """The map's points limit cut to two, so that three members are many."""
+    monkeypatch.setattr(views, "MAP_POINTS_LIMIT", 2)
+
+
+def test_beyond_the_limit_the_map_endpoint_counts_the_members_by_cell(visitor, seoul, paris, make_member, few_points):
+    make_member("Incheon", country="KR", latitude=37.46, longitude=126.70)
+    make_member("Busan", country="KR", latitude=35.18, longitude=129.08)
+    data = json.loads(text(visitor.get(MAP)))
+    assert "points" not in data and data["cell_degrees"] == 5
+    # Row 0 starts at 90°S, column 0 at 180°W: Seoul and Incheon share a
+    # cell (25, 61), at their mean position; Busan is in (25, 61) too (35.18°N).
+    assert data["cells"] == [[25, 61, 3, 36.7367, 127.5867], [27, 36, 1, 48.86, 2.35]]
+    assert "Seoul" not in text(visitor.get(MAP))
+
+
+def test_a_cells_points_are_read_by_its_row_and_column(visitor, seoul, paris, make_member, few_points):
+    make_member("Incheon", country="KR", latitude=37.46, longitude=126.70)
+    points = json.loads(text(visitor.get(MAP, {"cell": "25,61"})))["points"]
+    assert [point[:2] for point in points] == [["Incheon", "incheon"], ["Seoul", "seoul"]]
+    assert json.loads(text(visitor.get(MAP, {"cell": "27,36"})))["points"] == [["Paris", "paris", 48.86, 2.35]]
+    assert json.loads(text(visitor.get(MAP, {"cell": "0,0"})))["points"] == []
+    # The directory's filters apply to the cells and to a cell's points.
+    assert json.loads(text(visitor.get(MAP, {"cell": "25,61", "q": "seoul"})))["points"][0][0] == "Seoul"
+    assert len(json.loads(text(visitor.get(MAP, {"cell": "25,61", "q": "seoul"})))["points"]) == 1
+
+
+@pytest.mark.parametrize("cell", ["", "25", "a,b", "25;61", "-1,3", "37,0", "0,73", "1e3,2"])
+def test_a_cell_that_is_not_on_the_grid_is_refused_with_a_reason(visitor, seoul, few_points, cell):
+    response = visitor.get(MAP, {"cell": cell})
+    assert response.status_code == 400
+    assert "row and a column" in json.loads(text(response))["error"]
+
+
+def test_the_cells_take_as_many_queries_for_many_members_as_for_few_and_none_from_the_cache(
+    visitor, make_member, few_points, django_assert_max_num_queries
+):
+    for number in range(3):
+        make_member(f"City {number}", country="KR", latitude=37 + number, longitude=127)
+    with django_assert_max_num_queries(4):
+        assert sum(cell[2] for cell in json.loads(text(visitor.get(MAP)))["cells"]) == 3
+    for number in range(3, 60):
+        make_member(f"City {number}", country="BR", latitude=-21 - number / 100, longitude=-46)
+    with django_assert_max_num_queries(4):
+        assert sum(cell[2] for cell in json.loads(text(visitor.get(MAP)))["cells"]) == 60
+    with django_assert_max_num_queries(4):
+        visitor.get(MAP, {"cell": "13,26"})
+    with django_assert_max_num_queries(0):
+        visitor.get(MAP)  # from the cache, not built again
+        assert len(json.loads(text(visitor.get(MAP, {"cell": "13,26"})))["points"]) == 57
+
+
+def test_a_member_saved_is_seen_in_the_cells_and_in_its_cell_at_once(visitor, seoul, paris, make_member, few_points):
+    make_member("Incheon", country="KR", latitude=37.46, longitude=126.70)
+    assert [cell[2] for cell in json.loads(text(visitor.get(MAP)))["cells"]] == [2, 1]
+    assert len(json.loads(text(visitor.get(MAP, {"cell": "25,61"})))["points"]) == 2
+    seoul.latitude, seoul.longitude = 48.85, 2.3
+    seoul.save()
+    assert [cell[2] for cell in json.loads(text(visitor.get(MAP)))["cells"]] == [1, 2]
+    assert len(json.loads(text(visitor.get(MAP, {"cell": "25,61"})))["points"]) == 1
+    assert len(json.loads(text(visitor.get(MAP, {"cell": "27,36"})))["points"]) == 2
 
 
 def test_the_directory_page_weighs_the_same_for_many_members(visitor, make_member):

@@ -60,7 +60,8 @@ class RecordingHandler:
     TO, every time (e.g. "550 5.1.1 No such user"). ``hold_after``: accept
     that many messages, then leave every later one unanswered (and unrecorded,
     as a real server would not deliver a message it never acknowledged) until
-    ``release()``.
+    ``release()``. ``on_accept(address, session)``: called (in the server's
+    thread) for each message it is about to accept, before it answers 250.
     """
 
     def __init__(self):
@@ -71,6 +72,7 @@ class RecordingHandler:
         self.attempts = {}
         self.hold_after = None
         self.held = 0
+        self.on_accept = None
         self._released = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -96,6 +98,8 @@ class RecordingHandler:
                 if answer is None:
                     message = email.message_from_bytes(envelope.original_content, policy=policy.default)
                     self.received.append({"to": address, "message": message, "peer": session.peer})
+        if not hold and answer is None and self.on_accept is not None:
+            self.on_accept(address, session)
         if hold:
             while not self._released.is_set():
                 await asyncio.sleep(0.05)

@@ -177,12 +177,12 @@ def test_a_connection_lost_mid_batch_requeues_the_rest(smtp_backend, make_recipi
     real_send = sending._send_one
     calls = []
 
-    def drop_on_second(connection, delivery, *state):
+    def drop_on_second(connection, token, delivery, *state):
         calls.append(delivery.pk)
         if len(calls) == 2:
             with mock.patch.object(connection, "send_messages", side_effect=ConnectionResetError("reset")):
-                return real_send(connection, delivery, *state)
-        return real_send(connection, delivery, *state)
+                return real_send(connection, token, delivery, *state)
+        return real_send(connection, token, delivery, *state)
 
     with mock.patch.object(sending, "_send_one", drop_on_second):
         send_batch(ids_of(notification))
@@ -192,7 +192,8 @@ def test_a_connection_lost_mid_batch_requeues_the_rest(smtp_backend, make_recipi
     second.refresh_from_db()
     third.refresh_from_db()
     assert second.attempts == 1 and "Connection lost" in second.last_error
-    assert third.attempts == 0 and third.next_attempt_at > timezone.now()
+    # Claimed with the batch but never tried: given back, its attempt uncounted.
+    assert third.attempts == 0 and third.next_attempt_at > timezone.now() and third.claim is None
 
 
 def test_a_message_that_cannot_be_built_fails_with_the_reason(smtp_backend, make_recipients, no_dispatch):
@@ -231,4 +232,52 @@ def test_no_transaction_is_open_while_the_smtp_server_is_talked_to(smtp_backend,
 
     assert len(smtp_backend.recipients()) == 3
     assert states and "idle in transaction" not in states
+    assert set(notification.deliveries.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+
+
+def test_a_batch_past_half_its_claims_lifetime_gives_the_rest_back(
+    settings, smtp_backend, make_recipients, no_dispatch
+):
+    """A batch never sends what the sweep may already have taken back."""
+    settings.NOTIFICATIONS_CLAIM_TIMEOUT = 0
+    notification = announcement_to(make_recipients(3))
+
+    outcome = send_batch(ids_of(notification))
+
+    assert smtp_backend.recipients() == [] and outcome.sent == []
+    assert set(notification.deliveries.values_list("status", "attempts", "claim")) == {(DeliveryStatus.QUEUED, 0, None)}
+    no_dispatch.assert_called_once_with(sorted(ids_of(notification)), countdown=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_batch_is_claimed_at_once_and_the_marks_written_every_few_messages(
+    settings, smtp_backend, make_recipients, no_dispatch
+):
+    """What the database says at the moment the server receives each message:
+    the whole batch claimed before the first; the "sent" marks of every
+    MARK_EVERY messages written before the next one goes, so no more than
+    MARK_EVERY accepted messages are ever unrecorded."""
+    import psycopg2
+    from django.db import connection
+
+    settings.NOTIFICATIONS_MARK_EVERY = 2
+    params = connection.get_connection_params()
+    seen = []
+    real = smtp_backend.handle_DATA
+
+    async def look(server, session, envelope):
+        with psycopg2.connect(**params) as watcher, watcher.cursor() as cursor:
+            cursor.execute("SELECT status, count(*) FROM notifications_delivery GROUP BY status")
+            seen.append(dict(cursor.fetchall()))
+        watcher.close()
+        return await real(server, session, envelope)
+
+    smtp_backend.handle_DATA = look
+    notification = announcement_to(make_recipients(5))
+
+    outcome = send_batch(ids_of(notification))
+
+    assert [counts.get("sending", 0) for counts in seen] == [5, 5, 3, 3, 1]
+    assert [counts.get("sent", 0) for counts in seen] == [0, 0, 2, 2, 4]
+    assert sorted(outcome.sent) == sorted(ids_of(notification))
     assert set(notification.deliveries.values_list("status", flat=True)) == {DeliveryStatus.SENT}

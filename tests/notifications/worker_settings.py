@@ -8,6 +8,7 @@ so that retries, the sweep and lost workers can be watched in a test.
 from wego_portal.settings import *  # noqa: F401,F403
 
 NOTIFICATIONS_BATCH_SIZE = 10
+NOTIFICATIONS_MARK_EVERY = 3
 NOTIFICATIONS_RETRY_BACKOFF = 1
 NOTIFICATIONS_RETRY_BACKOFF_MAX = 2
 NOTIFICATIONS_REDISPATCH_AFTER = 2
