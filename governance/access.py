@@ -12,25 +12,38 @@ and meeting documents, decided here and nowhere else.
   the .ics), and final documents marked public.
 - Invoices (dues): the secretariat, and whoever acts for the member billed;
   nobody else, and never the public (arrears are never shown publicly).
+- Votes (``voting_rights``): a user casts the ballot of each member it acts
+  for as its voting delegate (registered for the meeting under the user's
+  e-mail address) or an alternate (a focal point or GA voting delegate
+  contact) that is on the meeting's voting roll and has not given its vote away
+  by a proxy that stands, and of each member whose accepted proxy a member
+  it acts for holds (a holder on the roll itself).
 - Documents: drafts for staff only. A final document marked "members" is
   seen by whoever may see its meeting; "the body's members" narrows that to
   the full members among them (``standing.full_members``), whatever their
   standing: a member in arrears keeps its meetings and their documents.
 """
 
-from django.db.models import Q
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from members.models import Organisation
+from members.models import ContactRole, ContactRoleType, Organisation
 
 from .models import (
+    STANDING_PROXY,
     Document,
     DocumentState,
     DocumentVisibility,
     Invoice,
     Meeting,
+    Proxy,
+    ProxyStatus,
+    Registration,
     RegistrationStatus,
     full_members,
+    roll_of,
 )
 
 
@@ -128,3 +141,49 @@ def document_audiences(meeting, document_ids):
     if len(audiences) == 2 and audiences[0][1] == audiences[1][1]:
         return [(invited, audiences[0][1])]  # all may open the same: one notice
     return audiences
+
+
+@dataclass(frozen=True)
+class VotingRight:
+    """A member whose ballot a user may cast in a meeting: its own
+    (``proxy`` None) or one carried under an accepted ``proxy``."""
+
+    organisation: Organisation
+    proxy: Proxy | None = None
+
+
+def voting_rights(user, meeting):
+    """The members whose ballots ``user`` casts in ``meeting``, own votes
+    first, then those carried by proxy; before the roll is frozen, as it
+    would be today (a holder sees which votes it carries before a poll opens)."""
+    if not user.is_authenticated:
+        return []
+    on_roll = roll_of(meeting).values("pk")
+    own = _voting_for(user, meeting, organisations_of(user).filter(pk__in=on_roll))
+    standing = Proxy.objects.filter(meeting=meeting, status__in=STANDING_PROXY)
+    rights = [
+        VotingRight(organisation) for organisation in own.exclude(pk__in=standing.values("grantor_id")).order_by("name")
+    ]
+    carried = (
+        standing.filter(status=ProxyStatus.ACCEPTED, holder__in=own.values("pk"), grantor__in=on_roll)
+        .select_related("grantor", "holder")
+        .order_by("grantor__name")
+    )
+    return rights + [VotingRight(proxy.grantor, proxy) for proxy in carried]
+
+
+# The contacts who vote for their member when its registered voting
+# delegate is not the one logged in: its alternates.
+ALTERNATE_ROLES = [ContactRoleType.GA_DELEGATE, ContactRoleType.FOCAL_POINT]
+
+
+def _voting_for(user, meeting, organisations):
+    """Those of ``organisations`` for which ``user`` is the voting delegate
+    registered for ``meeting``, or an alternate."""
+    delegate = Registration.objects.filter(
+        meeting=meeting, organisation=OuterRef("pk"), is_voting_delegate=True, email__iexact=user.email
+    )
+    alternate = ContactRole.objects.active().filter(
+        contact__organisation=OuterRef("pk"), contact__user=user, role__in=ALTERNATE_ROLES
+    )
+    return organisations.filter(Exists(delegate) | Exists(alternate))

@@ -11,7 +11,14 @@ class GovernanceConfig(AppConfig):
         # members' pages learn of offices and the Executive Committee.
         from members.caching import watch
 
-        from . import application_notices, dues_notices, members, notices, registration_notices  # noqa: F401
+        from . import (  # noqa: F401
+            application_notices,
+            dues_notices,
+            members,
+            notices,
+            registration_notices,
+            voting_notices,
+        )
         from .models import Body, Document, Meeting, Office, Post, Term
 
         # The public pages show these (offices on profiles and the governance

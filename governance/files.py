@@ -91,3 +91,13 @@ def download(stored, filename, content_type):
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def validate_signed_form(upload):
+    """A signed form (a proxy): a PDF, by the same checks as a meeting
+    document (size, and the content read from the file's own bytes)."""
+    if getattr(upload, "_committed", False):
+        return
+    if PurePosixPath(upload.name or "").suffix.lower() != ".pdf":
+        raise ValidationError(_("Upload the signed form as a PDF file."))
+    validate_meeting_document(upload)

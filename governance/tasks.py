@@ -4,7 +4,7 @@ instances, and are safe to run twice."""
 from celery import shared_task
 
 from . import dues_notices, notices
-from .services import dues
+from .services import dues, voting
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -26,3 +26,10 @@ def send_dues_reminders():
     """Beat, every hour: record the dues reminders now due (each at most once
     per invoice and offset); their deliveries go out like any notice."""
     dues_notices.send_due_reminders()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def close_due_polls():
+    """Beat, every minute: close and count the remote polls whose window has
+    passed (each once: closing locks the poll and refuses a closed one)."""
+    voting.close_due_polls()

@@ -292,6 +292,7 @@ CELERY_BEAT_SCHEDULE = {
     # is made once, and a run missed while beat was down is made up.
     "dues-renewals": {"task": "governance.tasks.issue_renewal_invoices", "schedule": 3600.0},
     "dues-reminders": {"task": "governance.tasks.send_dues_reminders", "schedule": 3600.0},
+    "voting-close-due-polls": {"task": "governance.tasks.close_due_polls", "schedule": 60.0},
 }
 # How many days before a membership year begins its invoices are issued.
 DUES_RENEWAL_DAYS_AHEAD = envint("DUES_RENEWAL_DAYS_AHEAD", 45)

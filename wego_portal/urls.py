@@ -28,6 +28,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("governance/", include("governance.urls.offices")),
     path("meetings/", include("governance.urls.meetings")),
+    path("meetings/", include("governance.urls.voting")),
     path("my/", include("governance.urls.member_home")),
     path("my/invoices/", include("governance.urls.dues")),
     # A private feed: the secret in the address is the only key.

@@ -644,7 +644,9 @@ class Resolution(models.Model):
 
     A decision carries when the meeting is quorate (by attendance) and more
     votes are cast for than against; abstentions do not count as votes cast.
-    Votes may be left empty for a decision taken by consensus.
+    Votes may be left empty for a decision taken by consensus. A decision
+    counted by a poll (``poll``) carries by the poll's own majority and
+    quorum (``governance.models.voting``).
     """
 
     meeting = models.ForeignKey(
@@ -669,6 +671,16 @@ class Resolution(models.Model):
     votes_for = models.PositiveIntegerField(_("for"), null=True, blank=True)
     votes_against = models.PositiveIntegerField(_("against"), null=True, blank=True)
     abstaining = models.PositiveIntegerField(_("abstaining"), null=True, blank=True)
+    poll = models.ForeignKey(
+        "governance.Poll",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="written_resolutions",
+        verbose_name=_("counted by the poll"),
+        help_text=_("Its votes were counted by the portal, against the poll's own majority and quorum."),
+    )
 
     class Meta:
         verbose_name = _("resolution or election result")
@@ -693,8 +705,9 @@ class Resolution(models.Model):
         return self.votes_for is not None
 
     def carries(self, quorum):
-        """Whether the votes recorded carry the decision (None when no vote was counted)."""
-        if not self.has_votes:
+        """Whether the votes recorded carry the decision (None when no vote
+        was counted, or when a poll counted them: its result says)."""
+        if not self.has_votes or self.poll_id:
             return None
         return quorum.quorate_by_attendance and self.votes_for > self.votes_against
 
@@ -707,8 +720,8 @@ class Resolution(models.Model):
             raise ValidationError(_("Give the votes for, against and abstaining, or none of them."))
         if self.kind == ResolutionKind.ELECTION and not self.candidate_id:
             raise ValidationError({"candidate": _("Name the candidate of the election.")})
-        if not self.has_votes or not self.meeting_id:
-            return
+        if not self.has_votes or not self.meeting_id or self.poll_id:
+            return  # a poll's count was checked against the poll's majority and quorum
         quorum = self.meeting.quorum()
         if sum(counts) > quorum.present:
             raise ValidationError(

@@ -62,6 +62,11 @@ class Body(models.Model):
         help_text=_("Comma-separated numbers of days before a meeting when reminders are sent."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    proxies_per_holder = models.PositiveSmallIntegerField(
+        _("most proxies a member may hold"),
+        default=1,
+        help_text=_("In one meeting of this body, besides its own vote. 0: no proxies."),
+    )
 
     class Meta:
         verbose_name = _("body")

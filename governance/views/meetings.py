@@ -30,6 +30,7 @@ from ..forms import DelegateForm
 from ..ics import calendar_of
 from ..models import CalendarFeed, DocumentKind, Meeting, Registration, RegistrationStatus, Resolution
 from ..services import meetings as meeting_services
+from ..services import voting as voting_services
 
 PAST_PAGE_SIZE = 20
 FEED_HISTORY_DAYS = 400
@@ -100,6 +101,7 @@ def _detail_context(request, meeting, delegate_forms=None):
         )
     )
     quorum = meeting.quorum()
+    poll_results = voting_services.published_results(meeting)
     for item in agenda:
         for resolution in item.resolutions.all():
             resolution.carried = resolution.carries(quorum)
@@ -143,6 +145,8 @@ def _detail_context(request, meeting, delegate_forms=None):
         "representing": representing,
         "registration_open": meeting.accepts_registrations(),
         "is_secretariat": access.is_secretariat(user),
+        "poll_results": poll_results,
+        "has_polls": bool(poll_results) or meeting.polls.exists(),
     }
 
 

@@ -16,6 +16,7 @@ from members.forms import OrganisationProfileForm
 
 from .. import access
 from ..models import Application, ApplicationState, CalendarFeed, Invoice, Payment, Registration, vote_of
+from ..services import voting as voting_services
 
 UPCOMING_SHOWN = 20
 INVOICES_SHOWN = 20
@@ -69,6 +70,7 @@ def _home_context(request):
         "has_feed": CalendarFeed.objects.filter(user=user).exists(),
         "is_secretariat": access.is_secretariat(user),
         **_dues_context(organisations),
+        "open_polls": voting_services.open_polls_for(user),  # governance/services/voting.py
     }
 
 

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from governance.management.voting_demo import seed_votes
 from governance.models import (
     AgendaItem,
     Application,
@@ -98,6 +99,7 @@ class Command(BaseCommand):
             self._meetings(term, bodies)
             self._applications(staff)
             self._dues(seoul, paris)
+            seed_votes(make_pdf)  # governance/management/voting_demo.py
         if not Office.objects.current().filter(organisation=seoul, post__role=PostRole.PRESIDENT).exists():
             self.stderr.write("Note: Seoul holds no President City office yet; load_wego_data adds it.")
         self.stdout.write(
