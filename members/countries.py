@@ -10,15 +10,11 @@ without touching a row.
 
 import functools
 
+from django.conf import settings
 from django.utils import translation
 from django_countries import countries
 
 from .text import fold
-
-# WeGO's working languages: the portal's interface languages and the other
-# official languages of the United Nations, in which members write to WeGO.
-NAME_LANGUAGES = ("en", "fr", "es", "ko", "ar", "ru", "zh-hans")
-
 
 # Names in everyday use that the official short names do not hold: Koreans
 # say 한국 for the Republic of Korea, whose short name is 대한민국.
@@ -36,10 +32,10 @@ EVERYDAY_NAMES = {
 
 @functools.cache
 def _folded_names():
-    """(folded name, ISO code) for every country in every name language,
+    """(folded name, ISO code) for every country in every language of the portal,
     and the everyday names."""
     names = {(fold(name), code) for code, also in EVERYDAY_NAMES.items() for name in also}
-    for language in NAME_LANGUAGES:
+    for language, _name in settings.LANGUAGES:
         with translation.override(language):
             names.update((fold(str(name)), code) for code, name in countries)
     return tuple(sorted(names))

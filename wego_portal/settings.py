@@ -209,6 +209,9 @@ LANGUAGES = [
     ("fr", _("French")),
     ("es", _("Spanish")),
     ("ko", _("Korean")),
+    ("ar", _("Arabic")),
+    ("ru", _("Russian")),
+    ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"

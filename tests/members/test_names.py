@@ -97,7 +97,6 @@ def test_country_names_are_not_stored_on_each_member(members):
 
 
 def test_the_country_table_holds_every_country_in_the_seven_languages():
-    assert countries.NAME_LANGUAGES == ("en", "fr", "es", "ko", "ar", "ru", "zh-hans")
     assert countries.matching(fold("Allemagne")) == ["DE"]
     assert countries.matching(fold("韩国")) == ["KR"]
     assert "KR" in countries.matching("korea") and "KP" in countries.matching("korea")
