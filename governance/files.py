@@ -35,19 +35,20 @@ def _looks_like(upload, extension):
     return "[Content_Types].xml" in names and any(name.startswith(OOXML_FOLDERS[extension]) for name in names)
 
 
-def validate_meeting_document(upload):
-    """A PDF, DOCX, XLSX or PPTX file of at most MEETING_DOCUMENT_MAX_BYTES."""
+def _check_upload(upload, limit, extensions, wrong_extension):
+    """The one check of an upload: at most ``limit`` bytes, a name ending in
+    one of ``extensions``, and content that is what the name says, read from
+    the file's own bytes. A file already stored was checked when it came."""
     if getattr(upload, "_committed", False):
-        return  # a file already stored was checked when it was uploaded
-    limit = settings.MEETING_DOCUMENT_MAX_BYTES
+        return
     if upload.size > limit:
         raise ValidationError(
             _("The file is %(size)s; the most allowed is %(limit)s."),
             params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
         )
     extension = PurePosixPath(upload.name or "").suffix.lower()
-    if extension not in CONTENT_TYPES:
-        raise ValidationError(_("Upload a PDF, DOCX, XLSX or PPTX file."))
+    if extension not in extensions:
+        raise ValidationError(wrong_extension)
     try:
         genuine = _looks_like(upload, extension)
     finally:
@@ -59,26 +60,22 @@ def validate_meeting_document(upload):
         )
 
 
+def validate_meeting_document(upload):
+    """A PDF, DOCX, XLSX or PPTX file of at most MEETING_DOCUMENT_MAX_BYTES."""
+    _check_upload(
+        upload, settings.MEETING_DOCUMENT_MAX_BYTES, CONTENT_TYPES, _("Upload a PDF, DOCX, XLSX or PPTX file.")
+    )
+
+
 def validate_letter_of_intent(upload):
-    """A membership application's letter of intent: a PDF (read from its
-    bytes, as the meeting documents are) of at most
+    """A membership application's letter of intent: a PDF of at most
     APPLICATION_LETTER_MAX_BYTES."""
-    if getattr(upload, "_committed", False):
-        return  # a file already stored was checked when it was uploaded
-    limit = settings.APPLICATION_LETTER_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("The file is %(size)s; the most allowed is %(limit)s."),
-            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-        )
-    if PurePosixPath(upload.name or "").suffix.lower() != ".pdf":
-        raise ValidationError(_("Upload the letter as a PDF file."))
-    try:
-        genuine = _looks_like(upload, ".pdf")
-    finally:
-        upload.seek(0)
-    if not genuine:
-        raise ValidationError(_("The file's content is not a PDF file, whatever its name says."))
+    _check_upload(upload, settings.APPLICATION_LETTER_MAX_BYTES, {".pdf"}, _("Upload the letter as a PDF file."))
+
+
+def validate_signed_form(upload):
+    """A signed form (a proxy): a PDF of at most MEETING_DOCUMENT_MAX_BYTES."""
+    _check_upload(upload, settings.MEETING_DOCUMENT_MAX_BYTES, {".pdf"}, _("Upload the signed form as a PDF file."))
 
 
 def download(stored, filename, content_type):
@@ -91,13 +88,3 @@ def download(stored, filename, content_type):
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def validate_signed_form(upload):
-    """A signed form (a proxy): a PDF, by the same checks as a meeting
-    document (size, and the content read from the file's own bytes)."""
-    if getattr(upload, "_committed", False):
-        return
-    if PurePosixPath(upload.name or "").suffix.lower() != ".pdf":
-        raise ValidationError(_("Upload the signed form as a PDF file."))
-    validate_meeting_document(upload)
