@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from members.text import spreadsheet_safe
+
 from .. import access
 from ..forms import ProxyDecisionForm, ProxyForm, RollChangeForm
 from ..models import Ballot, Poll, Proxy, ProxyStatus, RollEntry, VotingRoll, roll_of, vote_of
@@ -336,16 +338,11 @@ def results_csv(request, slug):
         common = [poll.pk, poll.title, int(poll.secret), poll.majority, int(poll.abstentions_count), poll.result]
         rows = [[*common, label, votes, ""] for label, votes in published.lines]
         rows += [[*common, choice, 1, member] for member, choice, _proxy in published.votes]
-        writer.writerows([[_safe_cell(str(cell)) for cell in row] for row in rows])
+        writer.writerows([[spreadsheet_safe(str(cell)) for cell in row] for row in rows])
     response = HttpResponse(output.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-votes.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _safe_cell(value):
-    """A cell a spreadsheet would run as a formula starts with a quote (OWASP)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @require_safe
