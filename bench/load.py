@@ -158,6 +158,24 @@ def run_sql_on_server(server_url, sql):
 # --- The server and the load -----------------------------------------------------------
 
 
+def production_env(arguments, name, var_dir):
+    """The environment gunicorn runs in for a benchmark: the production
+    settings (DEBUG off) on the database ``name`` and the run's Redis DB."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "DEBUG": "0",
+        "DATABASE_URL": f"{arguments.database_url}/{name}",
+        "CACHE_URL": arguments.redis,
+        "EMAIL_URL": "smtp://127.0.0.1:2525",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "VAR_DIR": str(var_dir),
+        "PYTHONPATH": str(BASE_DIR),
+    }
+
+
 def start_gunicorn(arguments, env):
     command = [
         sys.executable,
@@ -281,19 +299,7 @@ def main():
 
     name = f"wego_bench_{arguments.members}"
     var_dir = Path(tempfile.mkdtemp(prefix="wego-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
-        "DEBUG": "0",
-        "DATABASE_URL": f"{arguments.database_url}/{name}",
-        "CACHE_URL": arguments.redis,
-        "EMAIL_URL": "smtp://127.0.0.1:2525",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "VAR_DIR": str(var_dir),
-        "PYTHONPATH": str(BASE_DIR),
-    }
+    env = production_env(arguments, name, var_dir)
     # Production settings require a broker; no task runs on a GET.
     env["CELERY_BROKER_URL"] = arguments.redis
     reuse = arguments.keep and database_exists(arguments.database_url, name)

@@ -36,7 +36,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.load import database_exists, run_sql_on_server, start_gunicorn  # noqa: E402
+from bench.load import database_exists, production_env, run_sql_on_server, start_gunicorn  # noqa: E402
 
 
 def parse_arguments():
@@ -240,19 +240,7 @@ def main():
     name = f"wego_bench_voting_{arguments.members}"
     var_dir = Path(tempfile.mkdtemp(prefix="wego-bench-voting-"))
     plan_file = var_dir / "plan.json"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
-        "DEBUG": "0",
-        "DATABASE_URL": f"{arguments.database_url}/{name}",
-        "CACHE_URL": arguments.redis,
-        "EMAIL_URL": "smtp://127.0.0.1:2525",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "VAR_DIR": str(var_dir),
-        "PYTHONPATH": str(BASE_DIR),
-    }
+    env = production_env(arguments, name, var_dir)
     # The results notice is recorded in the outbox when the poll closes; with
     # no broker it would be sent in-process, so none is named: its deliveries
     # stay queued, as they would for a worker to send.
