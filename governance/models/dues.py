@@ -336,7 +336,7 @@ class Invoice(models.Model):
         total = getattr(self, "paid_total", None)
         if total is None:
             total = self.payments.aggregate(total=Sum("amount"))["total"] or ZERO
-        return total
+        return total.quantize(ZERO)  # in cents, as the amounts are (SQLite's sums come without places)
 
     @property
     def outstanding(self):
