@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members import m49
+from members.languages import localized
 from members.models import Membership, MembershipStatus, Organisation
 
 from .models import Invoice, InvoiceKind, InvoiceState, Payment, in_arrears
@@ -75,7 +76,8 @@ def members_by_status(on=None):
 def members_by_category(on=None):
     rows = list(
         Membership.objects.current(on)
-        .values_list("category__name")
+        .annotate(category_name=localized("category__name"))
+        .values_list("category_name")
         .annotate(n=Count("pk"))
         .order_by("category__position", "category__name")
     )

@@ -17,7 +17,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext_lazy as _
@@ -201,9 +201,9 @@ def meeting_context(meeting):
     return {
         "meeting": meeting,
         "title": str(meeting),
-        # Body names are stored in English and translated like the pages do.
-        "body_name": translation.gettext(meeting.body.name),
-        "audience": translation.gettext(meeting.body.name),
+        # Rendered in the recipient's language: the body's name in it, or English.
+        "body_name": meeting.body.name,
+        "audience": meeting.body.name,
         "when": when,
         "date": date_format(start, "DATE_FORMAT"),
         "time_zone": meeting.time_zone,

@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportMixin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -110,7 +111,10 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(MembershipCategory)
-class MembershipCategoryAdmin(admin.ModelAdmin):
+class MembershipCategoryAdmin(TranslationAdmin):
+    # The name and the description in each language, English first and
+    # required; an empty language shows the English to its readers.
+    group_fieldsets = True
     list_display = ["name", "slug", "has_vote", "kind", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}

@@ -25,6 +25,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from . import countries, m49
+from .languages import DefaultLanguageColumn
 from .logos import LogoField
 from .text import NAME_END, search_terms, search_text
 from .validators import validate_logo
@@ -95,7 +96,7 @@ class OrganisationKind(models.TextChoices):
     INSTITUTION = "institution", _("Institution")
 
 
-class MembershipCategory(models.Model):
+class MembershipCategory(DefaultLanguageColumn, models.Model):
     """A category of membership, kept as data so the secretariat can edit it.
 
     Only categories that carry the vote in the General Assembly (Full Member)

@@ -6,37 +6,41 @@ Committee cities that are not among them. Every one is a local government
 the city, or of the seat of the provincial or departmental government.
 """
 
+from django.utils.translation import gettext_noop
+
 FULL_MEMBER = "full-member"
 
-# (slug, name, for organisations of kind, carries the GA vote, description)
+# (slug, name, for organisations of kind, carries the GA vote, description). The
+# names and descriptions are marked for the catalogs, which give the loader
+# their words in every language (members.languages.fill_translations).
 CATEGORIES = [
     (
         FULL_MEMBER,
-        "Full Member",
+        gettext_noop("Full Member"),
         "local_government",
         True,
-        "Local governments. Each full member city has one vote in the General Assembly.",
+        gettext_noop("Local governments. Each full member city has one vote in the General Assembly."),
     ),
     (
         "associate-member",
-        "Associate Member",
+        gettext_noop("Associate Member"),
         "local_government",
         False,
-        "Local governments taking part in WeGO's work without a vote in the General Assembly.",
+        gettext_noop("Local governments taking part in WeGO's work without a vote in the General Assembly."),
     ),
     (
         "industry-member",
-        "Industry Member",
+        gettext_noop("Industry Member"),
         "provider",
         False,
-        "Smart tech solution providers. Non-voting.",
+        gettext_noop("Smart tech solution providers. Non-voting."),
     ),
     (
         "institutional-member",
-        "Institutional Member",
+        gettext_noop("Institutional Member"),
         "institution",
         False,
-        "Institutions: universities, research centres, international organisations. Non-voting.",
+        gettext_noop("Institutions: universities, research centres, international organisations. Non-voting."),
     ),
 ]
 

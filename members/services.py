@@ -7,6 +7,7 @@ from django.db import transaction
 
 from . import reference
 from .caching import changed
+from .languages import fill_translations, in_default_language
 from .models import Membership, MembershipCategory, Organisation, OrganisationKind
 
 log = logging.getLogger(__name__)
@@ -16,22 +17,22 @@ log = logging.getLogger(__name__)
 def load_reference_data():
     """Load WeGO's categories and reference members; return what was created.
 
-    Only what is missing is created: a second run, or a run after the
-    secretariat has edited a profile, changes nothing.
+    Only what is missing is created, and a category's missing languages
+    filled from the catalogs: a second run, or a run after the secretariat
+    has edited a profile or a translation, changes nothing.
     """
     created = {"categories": 0, "organisations": 0, "memberships": 0}
     categories = {}
     for position, (slug, name, kind, has_vote, description) in enumerate(reference.CATEGORIES):
         category, was_created = MembershipCategory.objects.get_or_create(
             slug=slug,
-            defaults={
-                "name": name,
-                "kind": kind,
-                "has_vote": has_vote,
-                "description": description,
-                "position": position,
-            },
+            defaults=in_default_language(
+                {"name": name, "kind": kind, "has_vote": has_vote, "description": description, "position": position},
+                ("name", "description"),
+            ),
         )
+        if fill_translations(category, ("name", "description")):
+            category.save()
         categories[slug] = category
         created["categories"] += was_created
 

@@ -86,6 +86,8 @@ if _site.scheme not in ("http", "https") or not _site.hostname or _site.path:
 SITE_NAME = os.environ.get("SITE_NAME") or "WeGO Portal"
 
 INSTALLED_APPS = [
+    # Before the admin, whose forms it extends with a field per language.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -214,6 +216,13 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Names and public descriptions kept as data (membership categories, bodies,
+# posts) have a column per language (django-modeltranslation, registered in
+# each app's translation.py). A reader sees their own language, or English
+# where the secretariat has not written one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_FALLBACK_LANGUAGES = (LANGUAGE_CODE,)
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = LANGUAGE_CODE  # slugs come from the English name
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

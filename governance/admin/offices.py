@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from ..models import Body, Office, Post, Term
 
@@ -38,22 +39,27 @@ class RulesHeldByDatabaseMixin:
 
 
 class PostInline(admin.TabularInline):
+    """A body's posts by their English label; each post's page holds its
+    label and description in every language."""
+
     model = Post
     extra = 0
-    fields = ["label", "slug", "role", "is_officer", "max_holders", "position"]
-    prepopulated_fields = {"slug": ["label"]}
+    fields = ["label_en", "slug", "role", "is_officer", "max_holders", "position"]
+    prepopulated_fields = {"slug": ["label_en"]}
     show_change_link = True
 
 
 @admin.register(Body)
-class BodyAdmin(RulesHeldByDatabaseMixin, admin.ModelAdmin):
+class BodyAdmin(RulesHeldByDatabaseMixin, TranslationAdmin):
+    group_fieldsets = True
     list_display = ["name", "abbreviation", "cadence_months", "max_seats", "position"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PostInline]
 
 
 @admin.register(Post)
-class PostAdmin(RulesHeldByDatabaseMixin, admin.ModelAdmin):
+class PostAdmin(RulesHeldByDatabaseMixin, TranslationAdmin):
+    group_fieldsets = True
     list_display = ["label", "body", "role", "is_officer", "max_holders", "position"]
     list_filter = ["body", "is_officer"]
     list_select_related = ["body"]

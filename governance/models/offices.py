@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from members.languages import DefaultLanguageColumn
 from members.models import Membership, Organisation
 
 
@@ -39,7 +40,7 @@ def officers_may_sit_on(body):
     return body.slug == BodySlug.EXECUTIVE_COMMITTEE
 
 
-class Body(models.Model):
+class Body(DefaultLanguageColumn, models.Model):
     """A governing body of WeGO."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -166,7 +167,7 @@ class PostRole(models.TextChoices):
     MEMBER = "member", _("Executive Committee member city")
 
 
-class Post(models.Model):
+class Post(DefaultLanguageColumn, models.Model):
     """A seat on a body that a member organisation may hold."""
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="posts", verbose_name=_("body"))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from members.caching import changed
+from members.languages import fill_translations, in_default_language
 from members.models import Organisation
 
 from ..models import Body, BodySlug, EndReason, HowChosen, Office, Post, PostRole, Term
@@ -18,9 +19,10 @@ from ..models import Body, BodySlug, EndReason, HowChosen, Office, Post, PostRol
 log = logging.getLogger(__name__)
 
 # The statutes, as the public reference text (shared/reference/wego-about.txt)
-# states them. Names, labels and descriptions are stored so the secretariat
-# can edit them, and marked with gettext_noop so the public pages show them
-# translated for as long as they keep these words.
+# states them. Names, labels and descriptions are data in every language, so
+# the secretariat can edit them; they are marked with gettext_noop so that the
+# catalogs give the loader their words in each language
+# (members.languages.fill_translations).
 BODIES = [
     {
         "slug": BodySlug.GENERAL_ASSEMBLY,
@@ -142,7 +144,11 @@ def load_reference_data():
     for position, fields in enumerate(BODIES):
         fields = dict(fields)
         slug = fields.pop("slug")
-        body, was_created = Body.objects.get_or_create(slug=slug, defaults={**fields, "position": position})
+        body, was_created = Body.objects.get_or_create(
+            slug=slug, defaults={**in_default_language(fields, ("name", "description")), "position": position}
+        )
+        if fill_translations(body, ("name", "description")):
+            body.save()
         bodies[slug] = body
         created["bodies"] += was_created
 
@@ -151,8 +157,15 @@ def load_reference_data():
         fields = dict(fields)
         slug = fields.pop("slug")
         post, was_created = Post.objects.get_or_create(
-            slug=slug, defaults={**fields, "body": bodies[BodySlug.EXECUTIVE_COMMITTEE], "position": position}
+            slug=slug,
+            defaults={
+                **in_default_language(fields, ("label", "selection")),
+                "body": bodies[BodySlug.EXECUTIVE_COMMITTEE],
+                "position": position,
+            },
         )
+        if fill_translations(post, ("label", "selection")):
+            post.save()
         posts[slug] = post
         created["posts"] += was_created
 

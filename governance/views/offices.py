@@ -1,12 +1,14 @@
 from collections import defaultdict
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
 from members.caching import public_page
 from members.forms import FlagInput
+from members.languages import written_translations
 
 from ..models import Body, BodySlug, Office, Post, Term
 
@@ -52,11 +54,27 @@ def _without_blanks(record):
     return {key: (None if value == "" else value) for key, value in record.items()}
 
 
+def _other_names(instance, field):
+    """Popolo's other names of a translated name: each language it is written
+    in besides the default, marked with its language as EveryPolitician's
+    Popolo does (``lang``, ``note: "multilingual"``)."""
+    written = written_translations(instance, field)
+    written.pop(settings.LANGUAGE_CODE, None)
+    return [{"name": text, "lang": language, "note": "multilingual"} for language, text in written.items()]
+
+
 @require_safe
 @public_page
 def export_json(request):
     """Bodies, posts and offices in the shape of Popolo: current offices, or
-    every office ever held with ``?all=1``."""
+    every office ever held with ``?all=1``. Names and labels are given in the
+    default language whatever the reader's, with the others beside them:
+    consumers of open data get one stable record."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _export_json(request)
+
+
+def _export_json(request):
     everything = FlagInput().value_from_datadict(request.GET, None, "all")
     offices = Office.objects.all() if everything else Office.objects.current()
     offices = offices.for_display().order_by(
@@ -67,7 +85,10 @@ def export_json(request):
             {
                 "id": body.slug,
                 "name": body.name,
-                "other_names": [{"name": body.abbreviation, "note": "abbreviation"}] if body.abbreviation else [],
+                "other_names": (
+                    ([{"name": body.abbreviation, "note": "abbreviation"}] if body.abbreviation else [])
+                    + _other_names(body, "name")
+                ),
                 "classification": "governing body",
                 "description": body.description,
                 "cadence_months": body.cadence_months,
@@ -82,6 +103,7 @@ def export_json(request):
             {
                 "id": post.slug,
                 "label": post.label,
+                "other_label": [other["name"] for other in _other_names(post, "label")],
                 "role": post.role,
                 "organization_id": post.body.slug,
                 "is_officer": post.is_officer,

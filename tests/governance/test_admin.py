@@ -290,7 +290,7 @@ OFFICER_OFF_EXCOM = (
 def _ga_chair(ga):
     return {
         "body": ga.pk,
-        "label": "GA Chair",
+        "label_en": "GA Chair",
         "slug": "ga-chair",
         "role": PostRole.PRESIDENT,
         "is_officer": "on",
