@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
@@ -7,6 +8,8 @@ from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportMixin
@@ -15,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import m49
+from .languages import field_name
 from .models import (
     Contact,
     ContactRole,
@@ -110,11 +114,37 @@ class ContactInline(admin.TabularInline):
     show_change_link = True
 
 
+class TranslatedAdmin(TranslationAdmin):
+    """An admin for data kept in every language (members.languages).
+
+    Each translated field gets its own fieldset, first, with a field per
+    language in the portal's order: English first and required, the others
+    optional (an empty one shows English to its readers). Each field is
+    marked with its language and direction, so Arabic is typed right to
+    left and read aloud in Arabic.
+    """
+
+    def get_fieldsets(self, request, obj=None):
+        fields = list(self.get_fields(request, obj))
+        grouped, columns = [], set()
+        for field in self.trans_opts.fields:
+            languages = [field_name(field, code) for code, _name in settings.LANGUAGES]
+            columns.update(languages)
+            shown = [column for column in languages if column in fields]
+            if shown:
+                grouped.append((capfirst(self.opts.get_field(field).verbose_name), {"fields": shown}))
+        rest = [field for field in fields if field not in columns]
+        return grouped + ([(None, {"fields": rest})] if rest else [])
+
+    def patch_translation_field(self, db_field, field, request, **kwargs):
+        super().patch_translation_field(db_field, field, request, **kwargs)
+        language = getattr(db_field, "language", None)
+        if language:
+            field.widget.attrs.update(lang=language, dir="rtl" if get_language_info(language)["bidi"] else "ltr")
+
+
 @admin.register(MembershipCategory)
-class MembershipCategoryAdmin(TranslationAdmin):
-    # The name and the description in each language, English first and
-    # required; an empty language shows the English to its readers.
-    group_fieldsets = True
+class MembershipCategoryAdmin(TranslatedAdmin):
     list_display = ["name", "slug", "has_vote", "kind", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}

@@ -9,7 +9,8 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
+
+from members.admin import TranslatedAdmin
 
 from ..models import Body, Office, Post, Term
 
@@ -50,16 +51,14 @@ class PostInline(admin.TabularInline):
 
 
 @admin.register(Body)
-class BodyAdmin(RulesHeldByDatabaseMixin, TranslationAdmin):
-    group_fieldsets = True
+class BodyAdmin(RulesHeldByDatabaseMixin, TranslatedAdmin):
     list_display = ["name", "abbreviation", "cadence_months", "max_seats", "position"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PostInline]
 
 
 @admin.register(Post)
-class PostAdmin(RulesHeldByDatabaseMixin, TranslationAdmin):
-    group_fieldsets = True
+class PostAdmin(RulesHeldByDatabaseMixin, TranslatedAdmin):
     list_display = ["label", "body", "role", "is_officer", "max_holders", "position"]
     list_filter = ["body", "is_officer"]
     list_select_related = ["body"]

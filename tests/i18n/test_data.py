@@ -6,6 +6,7 @@ and exported with every language they are written in."""
 
 import io
 import json
+import re
 
 import pytest
 from django.conf import settings
@@ -154,9 +155,13 @@ def test_the_secretariat_edits_each_language_on_its_own(staff_client, reference)
     full = MembershipCategory.objects.get(slug="full-member")
     url = reverse("admin:members_membershipcategory_change", args=[full.pk])
     form = staff_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    positions = [form.index(f'name="{field_name("name", language)}"') for language in LANGUAGES]
+    assert positions == sorted(positions)  # the portal's order, English first
     for language in LANGUAGES:
-        assert f'name="{field_name("name", language)}"' in form
         assert f'name="{field_name("description", language)}"' in form
+    assert re.search(r'<input[^>]*name="name_ar"[^>]*>', form).group(0).count('dir="rtl"') == 1
+    assert 'lang="ar"' in re.search(r'<input[^>]*name="name_ar"[^>]*>', form).group(0)
+    assert 'dir="ltr"' in re.search(r'<textarea[^>]*name="description_ko"[^>]*>', form).group(0)
     data = {
         "slug": full.slug,
         "has_vote": "on",
@@ -188,6 +193,18 @@ def test_english_is_required_and_two_unwritten_names_do_not_clash(staff_client, 
         response = staff_client.post(url, {**base, "slug": slug, "name_en": name, "name_fr": ""})
         assert response.status_code == 302
     assert MembershipCategory.objects.filter(slug__in=["observer", "guest"], name_fr__isnull=True).count() == 2
+
+
+@pytest.mark.parametrize(
+    "name, model", [("governance_body", Body), ("governance_post", Post), ("members_membershipcategory", None)]
+)
+def test_each_translated_admin_page_opens_with_a_field_per_language(staff_client, reference, name, model):
+    row = (model or MembershipCategory).objects.first()
+    form = staff_client.get(reverse(f"admin:{name}_change", args=[row.pk])).content.decode()
+    field = "label" if model is Post else "name"
+    for language in LANGUAGES:
+        assert f'name="{field_name(field, language)}"' in form
+    assert staff_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
 
 
 # --- Open data: one stable record, every language beside it ------------------------------
