@@ -221,3 +221,33 @@ def test_the_popolo_export_names_in_english_and_lists_each_written_language(clie
     assert president["label"] == "President City"
     assert Post.objects.get(slug="president-city").label_zh_hans in president["other_label"]
     assert len(president["other_label"]) == len(OTHERS)
+
+
+# --- The migration: rows stored before the languages ------------------------------
+
+
+def test_the_migration_makes_the_stored_words_english_and_fills_the_catalogs_languages(db):
+    from importlib import import_module
+
+    from django.db.migrations.loader import MigrationLoader
+
+    migration = import_module("members.migrations.0008_names_in_every_language")
+    # The models as the migration sees them: plain columns, no translation at work.
+    apps = MigrationLoader(connection).project_state(("members", "0008_names_in_every_language")).apps
+    MembershipCategory.objects.create(slug="full-member", name_en="x", has_vote=True)
+    MembershipCategory.objects.create(slug="observer", name_en="y")
+    # As the rows stood before: words in the plain column only.
+    stored = apps.get_model("members", "MembershipCategory").objects
+    stored.filter(slug="full-member").update(
+        name="Full Member", name_en=None, description="", name_fr=None, name_ko=None
+    )
+    stored.filter(slug="observer").update(name="Honorary Partner", name_en=None, name_fr=None)
+
+    migration.copy_into_language_columns("members", "MembershipCategory", ("name", "description"))(apps, None)
+
+    full = MembershipCategory.objects.get(slug="full-member")
+    assert (full.name_en, full.name_fr, full.name_ko) == ("Full Member", "Membre à part entière", "정회원")
+    observer = MembershipCategory.objects.get(slug="observer")
+    assert (observer.name_en, observer.name_fr) == ("Honorary Partner", None)  # not in the catalogs: English for all
+    with translation.override("fr"):
+        assert MembershipCategory.objects.get(slug="observer").name == "Honorary Partner"
