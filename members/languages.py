@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db.models import F, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
+from modeltranslation.translator import translator
 
 
 def field_name(field, language):
@@ -36,17 +37,27 @@ def other_languages():
 
 
 class DefaultLanguageColumn:
-    """Saves the plain column of each translated field in the default language.
+    """Keeps the default language of each translated field written, and the
+    plain column in it.
 
-    modeltranslation stores in the plain column whatever the descriptor reads
-    at save time, i.e. the saver's language: a secretariat member reading the
-    admin in French would turn "Full Member" into "Membre à part entière" for
-    every lookup that goes through another model. Saving under the default
-    language keeps the plain column English; each language's own column is
-    left as written.
+    modeltranslation writes ``category.name = "…"`` (and ``name="…"`` given
+    to the constructor) into the column of the language active at the time,
+    and stores in the plain column whatever the descriptor reads at save
+    time, i.e. the saver's language. So a secretariat member reading the
+    admin in French would turn "Full Member" into "Membre à part entière"
+    for every lookup that goes through another model, and a name given while
+    another language is active would leave English empty. Here a name given
+    without a language is also the English one if English has none, and the
+    plain column is saved in English; each language's own column stays as
+    written.
     """
 
     def save(self, *args, **kwargs):
+        for field in translator.get_options_for_model(type(self)).fields:
+            default = field_name(field, settings.LANGUAGE_CODE)
+            given = self.__dict__.get(field)
+            if not getattr(self, default) and given:
+                setattr(self, default, given)
         with translation.override(settings.LANGUAGE_CODE):
             return super().save(*args, **kwargs)
 

@@ -26,6 +26,19 @@ _counter = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request's LocaleMiddleware
+    leaves its language active in the thread, which would otherwise carry
+    into the next test's fixtures."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def fresh_public_cache():
     """Each test starts with the public pages' cache empty: a test's rows are
     rolled back without a signal, so the next test must not see its pages."""

@@ -251,3 +251,18 @@ def test_the_migration_makes_the_stored_words_english_and_fills_the_catalogs_lan
     assert (observer.name_en, observer.name_fr) == ("Honorary Partner", None)  # not in the catalogs: English for all
     with translation.override("fr"):
         assert MembershipCategory.objects.get(slug="observer").name == "Honorary Partner"
+
+
+def test_a_name_given_while_another_language_is_active_is_english_too(db):
+    """A name given without a language (code, an import, a fixture) while a
+    request's language is active is written in that language and, English
+    having none, in English: the plain column is never left empty."""
+    with translation.override("ko"):
+        first = MembershipCategory.objects.create(slug="honorary", name="명예회원")
+        second = MembershipCategory.objects.create(slug="observer", name="옵서버")
+    for row, name in ((first, "명예회원"), (second, "옵서버")):
+        row.refresh_from_db()
+        assert (row.name_en, row.name_ko) == (name, name)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM members_membershipcategory ORDER BY slug")
+        assert [name for (name,) in cursor.fetchall()] == ["명예회원", "옵서버"]
