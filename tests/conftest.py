@@ -98,21 +98,31 @@ def make_member(db, full_category):
 
 
 # --- Governance: the two bodies and the term under way ----------------------
+def in_every_language(instance, fields):
+    """The words the catalogs give, in each language, as load_wego_data writes them."""
+    from members.languages import fill_translations
+
+    if fill_translations(instance, fields):
+        instance.save()
+    return instance
+
+
 @pytest.fixture
 def ga(db):
     from governance.models import Body, BodySlug
 
-    return Body.objects.get_or_create(
+    body = Body.objects.get_or_create(
         slug=BodySlug.GENERAL_ASSEMBLY,
         defaults={"name": "General Assembly", "abbreviation": "GA", "cadence_months": 36, "position": 0},
     )[0]
+    return in_every_language(body, ("name", "description"))
 
 
 @pytest.fixture
 def excom(db):
     from governance.models import Body, BodySlug
 
-    return Body.objects.get_or_create(
+    body = Body.objects.get_or_create(
         slug=BodySlug.EXECUTIVE_COMMITTEE,
         defaults={
             "name": "Executive Committee",
@@ -122,6 +132,7 @@ def excom(db):
             "position": 1,
         },
     )[0]
+    return in_every_language(body, ("name", "description"))
 
 
 @pytest.fixture
@@ -244,7 +255,7 @@ def eager(settings):
 
 # --- Posts: one definition, shared by every app's tests -------------------------
 def _post(body, slug, label, role, is_officer, max_holders, position):
-    return Post.objects.get_or_create(
+    post = Post.objects.get_or_create(
         slug=slug,
         defaults={
             "body": body,
@@ -255,6 +266,7 @@ def _post(body, slug, label, role, is_officer, max_holders, position):
             "position": position,
         },
     )[0]
+    return in_every_language(post, ("label", "selection"))
 
 
 @pytest.fixture
