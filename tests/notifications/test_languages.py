@@ -11,6 +11,8 @@ bytes. What it must say is read from the catalogs, never written here:
   translation, in the subject, the plain text and the HTML;
 - no sentence of the English e-mail is left in another language, beyond the
   data (names, titles, places, references), which stay as they were written;
+- data written in several languages (the names of bodies and categories) is
+  shown in the reader's language;
 - the HTML part says its language and direction (``lang``, ``dir``);
 - the headers are ASCII, a non-Latin subject in RFC 2047 encoded-words of at
   most 75 characters on lines of at most 78 that decode to the subject;
@@ -77,6 +79,7 @@ from governance.services import dues, voting
 from governance.services import meetings as meeting_services
 from governance.services.invitations import InvitationNotice, invite_contact
 from governance.voting_notices import VotingNotice
+from members.languages import fill_translations
 from members.models import ContactRoleType
 from tests.applications.conftest import excom_item, ga_item, letter, run  # noqa: F401  (fixtures)
 from tests.meetings.conftest import tiny_pdf
@@ -116,7 +119,15 @@ class World:
         self.settings, self.ga, self.term, self.member = settings, ga, term, member
         self.make_contact, self.make_user, self.staff = make_contact, make_user, staff
         self.agenda_items = agenda_items  # where applications are recommended and admitted
-        self.data = {member.name, ga.name, member.membership.category.name}
+        self.data = {member.name}
+        # Data written in every language (django-modeltranslation): the body's
+        # and the category's names, given their catalog translations as the
+        # reference data's loader does. Shown in the reader's language.
+        self.translated = []
+        for instance in (ga, member.membership.category):
+            if fill_translations(instance, ["name"]):
+                instance.save()
+            self.translated.append((instance, "name"))
         self.dates, self.times = [], []
 
     def keep(self, value):
@@ -535,6 +546,12 @@ def english_months():
         return {str(name) for table in (dates.MONTHS, dates.MONTHS_AP, dates.MONTHS_ALT) for name in table.values()}
 
 
+def written(instance, field, language):
+    """``instance.field`` as a reader of ``language`` sees it."""
+    with translation.override(language):
+        return str(getattr(instance, field))
+
+
 def formatted(moment, language, kind):
     with translation.override(language):
         if kind == "date":
@@ -610,10 +627,21 @@ def check_reading(kind, language, world, delivery):
     if kind not in SUBJECT_IS_DATA:
         assert subject_messages, f"{where}: the subject says nothing of its own to translate"
 
+    # Data written in several languages is shown in the reader's; where it is
+    # not written in it, in English, as any other data.
+    data = set(world.data)
+    for instance, field in world.translated:
+        english_value, local_value = (written(instance, field, code) for code in (SOURCE, language))
+        if local_value == english_value:
+            data.add(english_value)
+        for part in ("subject", "text", "html"):
+            if english_value in english.parts[part]:
+                assert local_value in local.parts[part], f"{where}: {local_value!r} not in the {part}"
+
     # Nothing of the English e-mail left, but the data.
     if language != SOURCE:
         for part in ("subject", "text", "html"):
-            for sentence in english_sentences(english.shown[part], world.data):
+            for sentence in english_sentences(english.shown[part], data):
                 assert sentence not in local.parts[part], f"{where}: English {sentence!r} left in the {part}"
         months = english_months()
         for part, text in local.parts.items():
