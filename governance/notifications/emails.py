@@ -59,6 +59,9 @@ def compose(name, delivery, context):
             # died mid-send is recognised as the same message.
             "Message-ID": f"<notice-{notification.pk}-{delivery.pk}@{_domain()}>",
             "X-Auto-Response-Suppress": "All",
+            # The language it is written in (RFC 3282), for mail programs
+            # and screen readers: the recipient's (``build_message``).
+            "Content-Language": translation.get_language(),
         },
     )
     message.attach_alternative(html, "text/html")

@@ -18,9 +18,10 @@ The staff dashboard counts them in ``governance.figures``.
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -88,7 +89,11 @@ def find_duplicates(application):
 def submit(application, by=None):
     """Record ``application`` (unsaved, from the public form) as submitted,
     flag it if it may be a duplicate, and tell the applicant and the secretariat."""
-    note, organisation = find_duplicates(application)
+    # The note is the secretariat's, shown in the admin and its notice: in
+    # its language (application_notices.secretariat_recipients), not in the
+    # language of the page the applicant filled in.
+    with translation.override(settings.LANGUAGE_CODE):
+        note, organisation = find_duplicates(application)
     application.possible_duplicate = bool(note)
     application.duplicate_note = note
     application.organisation = organisation

@@ -52,7 +52,12 @@ def invitation_email(delivery, contact):
     """The e-mail with the set-password link, in the contact's language."""
     if contact is None or contact.user_id is None:
         raise LookupError("The invited contact or its login no longer exists.")
-    context = {"contact": contact, "organisation": contact.organisation, "url": set_password_url(contact.user)}
+    context = {
+        "contact": contact,
+        "organisation": contact.organisation,
+        "url": set_password_url(contact.user),
+        "title": _("Your login to the WeGO Portal"),
+    }
     return compose("portal_invitation", delivery, context)
 
 

@@ -6,7 +6,7 @@ import datetime
 from unittest import mock
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from governance.notices import MeetingNotice, send_due_reminders
 from governance.notifications import services
@@ -126,5 +126,7 @@ def test_the_reminder_says_when_the_meeting_starts(convened):
     (notification,) = reminders()
     delivery = notification.deliveries.select_related("notification", "contact").get(email="delegate@seoul.example")
     message = build_message(delivery, convened)  # in French: the delegate's language
-    assert message.subject.startswith(f"[WeGO] Rappel : {convened} commence dans")
+    with translation.override("fr"):
+        name = str(convened)  # an untitled meeting is named after its body, in French too
+    assert message.subject.startswith(f"[WeGO] Rappel : {name} commence dans")
     assert convened.venue in message.body
