@@ -24,6 +24,7 @@ from members.models import Membership, MembershipStatus, Organisation
 from .models import Invoice, InvoiceKind, InvoiceState, Payment, in_arrears
 from .models.applications import OPEN_STATES as OPEN_APPLICATION_STATES
 from .models.applications import Application, ApplicationState
+from .models.dues import ZERO
 
 RETENTION_YEARS = 5
 
@@ -116,7 +117,8 @@ def dues_by_year():
     rows = []
     for year, currency in sorted(billed):
         key = (year, currency)
-        b, p, c = billed[key], paid.get(key, 0), credited.get(key, 0)
+        # Nothing paid or credited is 0.00 like the sums, so each column shows two places.
+        b, p, c = billed[key], paid.get(key, ZERO), credited.get(key, ZERO)
         rows.append((f"{year} ({currency})", b, p, c, b - p - c))
     return Section(
         "dues",

@@ -214,6 +214,13 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates, times and numbers as each language writes them: Django's locale
+# formats, with the portal's own where those read poorly (wego_portal/formats/).
+# Numbers are not grouped by default (USE_THOUSAND_SEPARATOR stays off), so
+# ids, years, coordinates and other machine-read values in pages stay plain;
+# money and counts ask for grouping where they are shown (governance.formats,
+# humanize's intcomma).
+FORMAT_MODULE_PATH = ["wego_portal.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

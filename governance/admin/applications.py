@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -132,7 +133,7 @@ def transitions_table(application):
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         (
             (
-                timezone.localtime(t.at).strftime("%Y-%m-%d %H:%M"),
+                date_format(timezone.localtime(t.at), "SHORT_DATETIME_FORMAT"),
                 t.get_from_state_display() or "—",
                 t.get_to_state_display(),
                 t.who,
