@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members import m49
 from members.models import Membership, MembershipStatus, Organisation
@@ -114,6 +115,8 @@ def dues_by_year():
         .annotate(total=Sum("amount"))
         .order_by()
     }
+    # "Paid" and "Credited" also name an invoice's states: here they are amounts.
+    paid_column, credited_column = pgettext_lazy("amount", "Paid"), pgettext_lazy("amount", "Credited")
     rows = []
     for year, currency in sorted(billed):
         key = (year, currency)
@@ -123,7 +126,7 @@ def dues_by_year():
     return Section(
         "dues",
         _("Dues per membership year"),
-        [_("Year"), _("Billed"), _("Paid"), _("Credited"), _("Outstanding")],
+        [_("Year"), _("Billed"), paid_column, credited_column, _("Outstanding")],
         rows,
         chart_columns=(1, 2, 4),
     )

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from fpdf import FPDF
 
 from . import formats
@@ -81,7 +82,8 @@ def _render(invoice, payments):
     else:
         pdf.line_pair(_("Due on"), _date(invoice.due_on))
     pdf.ln(4)
-    label = _("Credited") if credit_note else _("Yearly dues")
+    # "Credited" is also an invoice's state: here, the credit note's amount.
+    label = pgettext("amount", "Credited") if credit_note else _("Yearly dues")
     pdf.line_pair(label, formats.money(invoice.amount, invoice.currency), True)
 
     if not credit_note:

@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -149,8 +149,8 @@ def transitions_table(application):
         '<table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
         '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
         _("when"),
-        _("from"),
-        _("to"),
+        pgettext_lazy("an application's state before a move", "from"),
+        pgettext_lazy("an application's state after a move", "to"),
         _("by"),
         _("reason"),
         _("decided at"),

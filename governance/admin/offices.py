@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import Body, Office, Post, Term
 
@@ -125,7 +126,8 @@ class TermAdmin(RulesHeldByDatabaseMixin, admin.ModelAdmin):
 
 
 class CurrentOfficeFilter(admin.SimpleListFilter):
-    title = _("held")
+    # "held" also names how a meeting is held (in person, online): a context apiece.
+    title = pgettext_lazy("admin filter: whether an office is held today", "held")
     parameter_name = "held"
 
     def lookups(self, request, model_admin):
