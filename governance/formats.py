@@ -99,6 +99,8 @@ def meeting_when_html(meeting):
 
 def meeting_moment(moment, meeting):
     """Another moment of a meeting (a poll's closing, a proxy given) in the
-    meeting's time zone, named: "03/03/2026 2:30 PM (Asia/Seoul, UTC+9)"."""
+    meeting's time zone, named: "March 3, 2026, 2:30 PM (Asia/Seoul, UTC+9)".
+    The long form: a short date is read both ways (03/04 is 4 March or 3 April)
+    by a membership spread over the world."""
     local = moment.astimezone(meeting.zone)
-    return f"{formats.date_format(local, 'SHORT_DATETIME_FORMAT')} ({zone_label(meeting, local)})"
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({zone_label(meeting, local)})"

@@ -189,7 +189,7 @@ class OrganisationAdmin(ImportExportMixin, ReadableHistoryAdmin):
             '<div class="membership-change"><strong>{} · {} · {}</strong>{}{}</div>',
             (
                 (
-                    date_format(timezone.localtime(row.history_date), "SHORT_DATETIME_FORMAT"),
+                    date_format(timezone.localtime(row.history_date), "DATETIME_FORMAT"),
                     row.get_history_type_display(),
                     row.history_user or _("the portal"),
                     format_html(" — {}", row.history_change_reason) if row.history_change_reason else "",

@@ -133,7 +133,7 @@ def transitions_table(application):
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         (
             (
-                date_format(timezone.localtime(t.at), "SHORT_DATETIME_FORMAT"),
+                date_format(timezone.localtime(t.at), "DATETIME_FORMAT"),
                 t.get_from_state_display() or "—",
                 t.get_to_state_display(),
                 t.who,

@@ -25,6 +25,7 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
@@ -64,6 +65,19 @@ MEETING_OVER_DAYS = {
     "ar": "4 مارس 2031، 9:00 ص – 6 مارس 2031، 12:30 م (America/St_Johns, UTC−3:30)",
     "ru": "4 марта 2031 г., 9:00 – 6 марта 2031 г., 12:30 (America/St_Johns, UTC−3:30)",
     "zh-hans": "2031年3月4日 09:00至2031年3月6日 12:30 (America/St_Johns, UTC−3:30)",
+}
+
+# Another moment of that meeting (a poll's closing, a proxy given), 05:30 UTC
+# on 4 March 2031: in the meeting's zone, the long form (a short date reads
+# both ways), the zone named.
+MOMENT = {
+    "en": "March 4, 2031, 2:30 PM (Asia/Seoul, UTC+9)",
+    "fr": "4 mars 2031, 14:30 (Asia/Seoul, UTC+9)",
+    "es": "4 de marzo de 2031 a las 14:30 (Asia/Seoul, UTC+9)",
+    "ko": "2031년 3월 4일 오후 2:30 (Asia/Seoul, UTC+9)",
+    "ar": "4 مارس 2031، 2:30 م (Asia/Seoul, UTC+9)",
+    "ru": "4 марта 2031 г., 14:30 (Asia/Seoul, UTC+9)",
+    "zh-hans": "2031年3月4日 14:30 (Asia/Seoul, UTC+9)",
 }
 
 # A past term's first day, 4 November 2016, on the governance page.
@@ -176,6 +190,16 @@ def test_a_meeting_notice_gives_the_same_times_in_the_contacts_language(meeting,
     with translation.override(code):
         context = notices.meeting_context(meeting)
     assert f"{context['when']} ({context['time_zone']})" == MEETING[code]
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_another_moment_of_a_meeting_is_given_in_its_zone(meeting, code):
+    moment = datetime.datetime(2031, 3, 4, 5, 30, tzinfo=datetime.UTC)
+    with translation.override(code):
+        shown = Template("{% load wego_formats %}{{ moment|meeting_moment:meeting }}").render(
+            Context({"moment": moment, "meeting": meeting})
+        )
+    assert shown == MOMENT[code]
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
