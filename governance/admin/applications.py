@@ -73,7 +73,8 @@ class CountryFilter(admin.SimpleListFilter):
 class AgendaItemChoice(forms.ModelChoiceField):
     def label_from_instance(self, item):
         meeting = item.meeting
-        return f"{meeting.body.abbreviation} · {meeting} ({meeting.start:%Y-%m-%d}) — {item.position}. {item.title}"
+        day = date_format(meeting.local_start, "DATE_FORMAT")  # the meeting's own day, as the reader writes days
+        return f"{meeting.body.abbreviation} · {meeting} ({day}) — {item.position}. {item.title}"
 
 
 class DecisionForm(forms.Form):
@@ -303,7 +304,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         said = gettext("%(application)s is admitted: %(member)s is a member from %(date)s.") % {
             **name,
             "member": admission.organisation,
-            "date": admission.membership.start_date,
+            "date": date_format(admission.membership.start_date, "DATE_FORMAT"),
         }
         if admission.invited:
             said += " " + gettext("Invited to the portal: %(names)s.") % {

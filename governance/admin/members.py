@@ -32,15 +32,14 @@ def offices_held_table(organisation):
         return _("None")
     rows = format_html_join(
         "\n",
-        '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td><td>{} – {}</td><td>{}</td></tr>',
+        '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
         (
             (
                 reverse("admin:governance_office_change", args=[office.pk]),
                 office.post.label,
                 office.post.body.abbreviation,
                 office.term.name,
-                office.start_date,
-                office.effective_end,
+                formats.date_span(office.start_date, office.effective_end),
                 office.get_end_reason_display() or office.get_how_chosen_display() or "—",
             )
             for office in offices

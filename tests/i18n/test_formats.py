@@ -278,3 +278,11 @@ def test_machine_read_values_do_not_follow_the_language(
     )
     (row,) = csv.DictReader(io.StringIO(body(exported)))
     assert (row["latitude"], row["longitude"]) == ("37.56650", "126.97800")
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_admin_lists_a_meeting_at_its_own_time_in_the_readers_language(staff_user, meeting, code):
+    staff_client = speaking(Client(), code)
+    staff_client.force_login(staff_user)
+    page = staff_client.get(reverse("admin:governance_meeting_changelist")).content.decode()
+    assert MOMENT[code] in page

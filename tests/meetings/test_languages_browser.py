@@ -126,7 +126,7 @@ def test_public_pages_in_arabic_and_chinese_pass_the_nu_html_checker(code, make_
 # Paris, after the page's label: in the page's language, with the Western
 # digits the server writes (Arabic included), the reader's zone named.
 READER_TIME = {
-    "ko": "내 시간대: 2031년 3월 4일 오전 6:30~9:00 (Europe/Paris)",
+    "ko": "내 시간 기준: 2031년 3월 4일 오전 6:30~9:00 (Europe/Paris)",
     "ar": "توقيتك: 4 مارس 2031، 6:30–9:00 ص (Europe/Paris)",
 }
 # The venue's own times, written by the server (wego_portal/formats/).
