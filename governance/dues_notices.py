@@ -20,12 +20,12 @@ import logging
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Contact, ContactRole, ContactRoleType
 
-from . import invoice_pdf
+from . import formats, invoice_pdf
 from .models import FeeSchedule, Invoice, InvoiceReminder
 from .notifications import kinds
 from .notifications.emails import absolute, compose
@@ -132,10 +132,10 @@ def reminder_email(delivery, invoice):
         "title": _("Membership dues: invoice %(number)s") % {"number": invoice.reference},
         "reference": invoice.reference,
         "member": invoice.organisation.name,
-        "amount": f"{number_format(invoice.amount, 2, force_grouping=True)} {invoice.currency}",
-        "outstanding": f"{number_format(invoice.outstanding, 2, force_grouping=True)} {invoice.currency}",
+        "amount": formats.money(invoice.amount, invoice.currency),
+        "outstanding": formats.money(invoice.outstanding, invoice.currency),
         "due": date_format(invoice.due_on, "DATE_FORMAT"),
-        "period": " – ".join(date_format(day, "DATE_FORMAT") for day in (invoice.period_start, invoice.period_end)),
+        "period": formats.date_span(invoice.period_start, invoice.period_end),
         "before": offset < 0,
         "on_the_day": offset == 0,
         "url": absolute(reverse("member_home:index")),

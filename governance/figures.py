@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members import m49
 from members.languages import localized
@@ -25,6 +26,7 @@ from members.models import Membership, MembershipStatus, Organisation
 from .models import Invoice, InvoiceKind, InvoiceState, Payment, in_arrears
 from .models.applications import OPEN_STATES as OPEN_APPLICATION_STATES
 from .models.applications import Application, ApplicationState
+from .models.dues import ZERO
 
 RETENTION_YEARS = 5
 
@@ -115,15 +117,18 @@ def dues_by_year():
         .annotate(total=Sum("amount"))
         .order_by()
     }
+    # "Paid" and "Credited" also name an invoice's states: here they are amounts.
+    paid_column, credited_column = pgettext_lazy("amount", "Paid"), pgettext_lazy("amount", "Credited")
     rows = []
     for year, currency in sorted(billed):
         key = (year, currency)
-        b, p, c = billed[key], paid.get(key, 0), credited.get(key, 0)
+        # Nothing paid or credited is 0.00 like the sums, so each column shows two places.
+        b, p, c = billed[key], paid.get(key, ZERO), credited.get(key, ZERO)
         rows.append((f"{year} ({currency})", b, p, c, b - p - c))
     return Section(
         "dues",
         _("Dues per membership year"),
-        [_("Year"), _("Billed"), _("Paid"), _("Credited"), _("Outstanding")],
+        [_("Year"), _("Billed"), paid_column, credited_column, _("Outstanding")],
         rows,
         chart_columns=(1, 2, 4),
     )

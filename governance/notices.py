@@ -18,14 +18,14 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.formats import date_format
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext_lazy as _
 from icalendar import Calendar
 
 from members.models import Contact, ContactRole, ContactRoleType, User
 
-from . import access, ics
+from . import access, formats, ics
 from .models import Body, DocumentKind, DocumentState, Meeting, MeetingStatus
 from .notifications import kinds
 from .notifications.emails import absolute, compose
@@ -190,23 +190,25 @@ def reminder_email(delivery, meeting):
 def meeting_context(meeting):
     """What every meeting notice shows: the meeting as it is now (its date and
     place in the meeting's own time zone, formatted in the recipient's
-    language), and the link to its page."""
+    language), and the link to its page.
+
+    The times are the meeting's own, as on its page, with the zone named and
+    its offset from UTC ("Asia/Seoul, UTC+9"): a contact has a language but
+    no time zone of record, the attached .ics puts the meeting in the
+    recipient's calendar at their own time, and the offset lets anyone work
+    it out by hand. A second time in UTC would be one more conversion to
+    make for nearly every reader."""
     if meeting is None:
         raise LookupError("The meeting of this notice no longer exists.")
-    start, end = meeting.local_start, meeting.local_end
-    if start.date() == end.date():
-        when = f"{date_format(start, 'DATE_FORMAT')}, {time_format(start)}–{time_format(end)}"
-    else:
-        when = f"{date_format(start, 'DATETIME_FORMAT')} – {date_format(end, 'DATETIME_FORMAT')}"
     return {
         "meeting": meeting,
         "title": str(meeting),
         # Rendered in the recipient's language: the body's name in it, or English.
         "body_name": meeting.body.name,
         "audience": meeting.body.name,
-        "when": when,
-        "date": date_format(start, "DATE_FORMAT"),
-        "time_zone": meeting.time_zone,
+        "when": formats.meeting_when(meeting),
+        "date": date_format(meeting.local_start, "DATE_FORMAT"),
+        "time_zone": formats.zone_label(meeting),
         "venue": meeting.venue,
         "host": meeting.host.name if meeting.host_id else "",
         "status_note": meeting.status_note,

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info
@@ -222,7 +223,7 @@ class OrganisationAdmin(ImportExportMixin, ReadableHistoryAdmin):
             '<div class="membership-change"><strong>{} · {} · {}</strong>{}{}</div>',
             (
                 (
-                    timezone.localtime(row.history_date).strftime("%Y-%m-%d %H:%M"),
+                    date_format(timezone.localtime(row.history_date), "DATETIME_FORMAT"),
                     row.get_history_type_display(),
                     row.history_user or _("the portal"),
                     format_html(" — {}", row.history_change_reason) if row.history_change_reason else "",

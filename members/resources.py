@@ -30,6 +30,7 @@ def _parse_date(value, column):
         raise ValidationError({column: _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value[:40]}}) from None
 
 
+_NUMBERS = {"latitude", "longitude"}
 _NOT_TEXT = {
     "latitude",
     "longitude",
@@ -74,7 +75,15 @@ class OrganisationResource(resources.ModelResource):
     def export_field(self, field, instance, **kwargs):
         """A text cell a spreadsheet would run as a formula gets a leading
         single quote (OWASP); numbers and dates, negative ones included,
-        are written as they are so that the file imports back."""
+        are written as they are so that the file imports back.
+
+        The coordinates are written as Python writes numbers ("48.85"), not
+        as the exporting admin's language does ("48,85" in French: the
+        import-export widgets localise), so the file reads the same in any
+        language and in any program."""
+        if field.attribute in _NUMBERS:
+            value = field.get_value(instance)
+            return "" if value is None else str(value)
         value = super().export_field(field, instance, **kwargs)
         return value if field.attribute in _NOT_TEXT else spreadsheet_safe(value)
 

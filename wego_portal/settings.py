@@ -223,6 +223,13 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
 MODELTRANSLATION_FALLBACK_LANGUAGES = (LANGUAGE_CODE,)
 MODELTRANSLATION_PREPOPULATE_LANGUAGE = LANGUAGE_CODE  # slugs come from the English name
+# Dates, times and numbers as each language writes them: Django's locale
+# formats, with the portal's own where those read poorly (wego_portal/formats/).
+# Numbers are not grouped by default (USE_THOUSAND_SEPARATOR stays off), so
+# ids, years, coordinates and other machine-read values in pages stay plain;
+# money and counts ask for grouping where they are shown (governance.formats,
+# humanize's intcomma).
+FORMAT_MODULE_PATH = ["wego_portal.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

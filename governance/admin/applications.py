@@ -17,8 +17,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -72,7 +73,8 @@ class CountryFilter(admin.SimpleListFilter):
 class AgendaItemChoice(forms.ModelChoiceField):
     def label_from_instance(self, item):
         meeting = item.meeting
-        return f"{meeting.body.abbreviation} · {meeting} ({meeting.start:%Y-%m-%d}) — {item.position}. {item.title}"
+        day = date_format(meeting.local_start, "DATE_FORMAT")  # the meeting's own day, as the reader writes days
+        return f"{meeting.body.abbreviation} · {meeting} ({day}) — {item.position}. {item.title}"
 
 
 class DecisionForm(forms.Form):
@@ -132,7 +134,7 @@ def transitions_table(application):
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         (
             (
-                timezone.localtime(t.at).strftime("%Y-%m-%d %H:%M"),
+                date_format(timezone.localtime(t.at), "DATETIME_FORMAT"),
                 t.get_from_state_display() or "—",
                 t.get_to_state_display(),
                 t.who,
@@ -148,8 +150,8 @@ def transitions_table(application):
         '<table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
         '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
         _("when"),
-        _("from"),
-        _("to"),
+        pgettext_lazy("an application's state before a move", "from"),
+        pgettext_lazy("an application's state after a move", "to"),
         _("by"),
         _("reason"),
         _("decided at"),
@@ -302,7 +304,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         said = gettext("%(application)s is admitted: %(member)s is a member from %(date)s.") % {
             **name,
             "member": admission.organisation,
-            "date": admission.membership.start_date,
+            "date": date_format(admission.membership.start_date, "DATE_FORMAT"),
         }
         if admission.invited:
             said += " " + gettext("Invited to the portal: %(names)s.") % {

@@ -21,8 +21,19 @@ from django.utils.translation import gettext_lazy
 
 from members.models import Organisation
 
+from .. import formats
 from ..models import FeeBand, FeeSchedule, Invoice, InvoiceKind, InvoiceReminder, Payment
 from ..services import dues as dues_services
+
+
+class AmountsInTheReadersFormat:
+    """Money columns and read-only fields written as the reader's language
+    writes amounts, thousands grouped ("1,234.50", "1 234,50"): Django's
+    admin would show "1234.50". The currency keeps its own column."""
+
+    @admin.display(description=gettext_lazy("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return formats.amount(obj.amount)
 
 
 class FeeBandInline(admin.TabularInline):
@@ -31,8 +42,8 @@ class FeeBandInline(admin.TabularInline):
 
 
 @admin.register(FeeSchedule)
-class FeeScheduleAdmin(admin.ModelAdmin):
-    list_display = ["category", "amount", "currency", "year_starts_month", "grace_days", "reminder_days"]
+class FeeScheduleAdmin(AmountsInTheReadersFormat, admin.ModelAdmin):
+    list_display = ["category", "amount_display", "currency", "year_starts_month", "grace_days", "reminder_days"]
     list_select_related = ["category"]
     inlines = [FeeBandInline]
 
@@ -59,9 +70,9 @@ class ArrearsFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(AmountsInTheReadersFormat, admin.TabularInline):
     model = Payment
-    fields = ["received_on", "amount", "reference", "note", "recorded_by", "recorded_at"]
+    fields = ["received_on", "amount_display", "reference", "note", "recorded_by", "recorded_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -156,13 +167,13 @@ def ask_reason(modeladmin, request, queryset, title, intro=""):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(AmountsInTheReadersFormat, admin.ModelAdmin):
     list_display = [
         "reference_display",
         "kind",
         "organisation",
         "period_start",
-        "amount",
+        "amount_display",
         "currency",
         "paid_display",
         "state",
@@ -180,7 +191,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         "category_name",
         "period_start",
         "period_end",
-        "amount",
+        "amount_display",
         "currency",
         "issued_on",
         "due_on",
@@ -219,7 +230,7 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("paid"))
     def paid_display(self, obj):
-        return obj.paid if obj.kind == InvoiceKind.INVOICE else "—"
+        return formats.amount(obj.paid) if obj.kind == InvoiceKind.INVOICE else "—"
 
     @admin.display(description=gettext_lazy("in arrears"), boolean=True)
     def arrears_display(self, obj):
@@ -278,15 +289,19 @@ class InvoiceAdmin(admin.ModelAdmin):
                 self.message_user(
                     request,
                     _("The payment of %(amount)s %(currency)s on invoice %(number)s is recorded.")
-                    % {"amount": data["amount"], "currency": invoice.currency, "number": invoice.reference},
+                    % {
+                        "amount": formats.amount(data["amount"]),
+                        "currency": invoice.currency,
+                        "number": invoice.reference,
+                    },
                     messages.SUCCESS,
                 )
                 return redirect("admin:governance_invoice_change", invoice.pk)
         intro = _("%(member)s: %(outstanding)s %(currency)s outstanding of %(amount)s.") % {
             "member": invoice.organisation,
-            "outstanding": invoice.outstanding,
+            "outstanding": formats.amount(invoice.outstanding),
             "currency": invoice.currency,
-            "amount": invoice.amount,
+            "amount": formats.amount(invoice.amount),
         }
         return _form_page(
             self, request, _("Record a payment of %(invoice)s") % {"invoice": invoice}, form, obj=invoice, intro=intro
@@ -336,12 +351,13 @@ class InvoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["received_on", "invoice", "organisation", "amount", "reference", "recorded_by"]
+class PaymentAdmin(AmountsInTheReadersFormat, admin.ModelAdmin):
+    list_display = ["received_on", "invoice", "organisation", "amount_display", "reference", "recorded_by"]
     list_select_related = ["invoice__organisation", "recorded_by"]
     search_fields = ["invoice__organisation__name", "reference"]
     date_hierarchy = "received_on"
-    readonly_fields = ["invoice", "amount", "received_on", "reference", "note", "recorded_by", "recorded_at"]
+    readonly_fields = ["invoice", "amount_display", "received_on", "reference", "note", "recorded_by", "recorded_at"]
+    fields = readonly_fields
 
     @admin.display(description=gettext_lazy("member"), ordering="invoice__organisation__name")
     def organisation(self, obj):

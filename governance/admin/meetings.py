@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from .. import formats
 from ..models import (
     AgendaItem,
     Attendance,
@@ -237,7 +238,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("starts (local time)"), ordering="start")
     def start_display(self, obj):
-        return f"{obj.local_start:%Y-%m-%d %H:%M} {obj.time_zone}"
+        return formats.meeting_moment(obj.start, obj)
 
     @admin.display(description=_("delegates"), ordering="registrations_total")
     def registration_count(self, obj):

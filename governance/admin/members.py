@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from members import admin as members_admin
 from members.models import Contact, Organisation
 
+from .. import formats
 from ..models import Invoice, vote_of
 from ..services import dues as dues_services
 from ..services.invitations import InvitationError, invite_contact
@@ -31,15 +32,14 @@ def offices_held_table(organisation):
         return _("None")
     rows = format_html_join(
         "\n",
-        '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td><td>{} – {}</td><td>{}</td></tr>',
+        '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
         (
             (
                 reverse("admin:governance_office_change", args=[office.pk]),
                 office.post.label,
                 office.post.body.abbreviation,
                 office.term.name,
-                office.start_date,
-                office.effective_end,
+                formats.date_span(office.start_date, office.effective_end),
                 office.get_end_reason_display() or office.get_how_chosen_display() or "—",
             )
             for office in offices
@@ -67,16 +67,14 @@ def standing_and_dues(organisation):
     invoices = Invoice.objects.filter(organisation=organisation).with_paid().order_by("-issued_on", "-number")[:20]
     rows = format_html_join(
         "\n",
-        '<tr><th scope="row"><a href="{}">{}</a></th><td>{} – {}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>',
+        '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
         (
             (
                 reverse("admin:governance_invoice_change", args=[invoice.pk]),
                 invoice,
-                invoice.period_start,
-                invoice.period_end,
-                invoice.amount,
-                invoice.currency,
-                invoice.paid if invoice.kind == "invoice" else "—",
+                formats.date_span(invoice.period_start, invoice.period_end),
+                formats.money(invoice.amount, invoice.currency),
+                formats.money(invoice.paid, invoice.currency) if invoice.kind == "invoice" else "—",
                 invoice.get_state_display(),
             )
             for invoice in invoices

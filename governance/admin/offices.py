@@ -8,7 +8,9 @@ from django.db import IntegrityError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.admin import TranslatedAdmin
 
@@ -130,7 +132,8 @@ class TermAdmin(RulesHeldByDatabaseMixin, admin.ModelAdmin):
 
 
 class CurrentOfficeFilter(admin.SimpleListFilter):
-    title = _("held")
+    # "held" also names how a meeting is held (in person, online): a context apiece.
+    title = pgettext_lazy("admin filter: whether an office is held today", "held")
     parameter_name = "held"
 
     def lookups(self, request, model_admin):
@@ -187,7 +190,7 @@ class OfficeAdmin(RulesHeldByDatabaseMixin, admin.ModelAdmin):
     def until_display(self, obj):
         if obj.end_date:
             return obj.end_date
-        return _("%(date)s (end of term)") % {"date": obj.term.end_date}
+        return _("%(date)s (end of term)") % {"date": date_format(obj.term.end_date, "DATE_FORMAT")}
 
     def has_delete_permission(self, request, obj=None):
         # History is kept: an office is ended, not deleted (a mistaken entry

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from . import services
 from .models import Delivery, DeliveryStatus, Notification
@@ -107,7 +107,7 @@ class NotificationAdmin(ReadOnlyAdmin):
             )
         )
 
-    @admin.display(description=_("sent"), ordering="sent_count")
+    @admin.display(description=pgettext_lazy("how many deliveries were sent", "sent"), ordering="sent_count")
     def sent_count(self, obj):
         return obj.sent_count
 

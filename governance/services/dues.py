@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from members.caching import changed
 from members.models import Membership, Organisation, Standing
 
+from .. import formats
 from ..models import (
     EndReason,
     FeeSchedule,
@@ -201,7 +202,7 @@ def record_payment(invoice_id, amount, received_on, reference="", note="", by_us
     if amount > outstanding:
         raise DuesError(
             _("Only %(outstanding)s %(currency)s is outstanding on invoice %(invoice)s.")
-            % {"outstanding": outstanding, "currency": invoice.currency, "invoice": invoice.reference},
+            % {"outstanding": formats.amount(outstanding), "currency": invoice.currency, "invoice": invoice.reference},
             "amount",
         )
     payment = Payment.objects.create(

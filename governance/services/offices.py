@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -230,12 +231,12 @@ def end_term(term_id, end_date=None):
     end_date = end_date or timezone.localdate()
     term = Term.objects.select_for_update().get(pk=term_id)
     if end_date > term.end_date:
-        raise ValidationError(
-            _("A term can only be ended on or before its end date (%(end)s).") % {"end": term.end_date}
-        )
+        last = date_format(term.end_date, "DATE_FORMAT")
+        raise ValidationError(_("A term can only be ended on or before its end date (%(end)s).") % {"end": last})
     if term.offices.filter(start_date__gt=end_date).exists():
+        day = date_format(end_date, "DATE_FORMAT")
         raise ValidationError(
-            _("Some offices of this term start after %(date)s; remove or move them first.") % {"date": end_date}
+            _("Some offices of this term start after %(date)s; remove or move them first.") % {"date": day}
         )
     term.offices.filter(Q(end_date__isnull=True) | Q(end_date__gt=end_date)).update(
         end_date=end_date, end_reason=EndReason.TERM_ENDED

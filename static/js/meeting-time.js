@@ -1,24 +1,32 @@
-// A meeting's times in the reader's own time zone, beside those of the
-// venue, when the two differ. The page says the venue's times without it.
+// Meetings' times in the reader's own time zone, beside those of the venue,
+// when the two differ: each ".reader-time" line (meetings/_when.html) on the
+// page. The page says the venue's times without it. Written in the page's
+// language, with the digits the server writes too (Western, Arabic included).
 (function () {
   "use strict";
-  var element = document.querySelector(".reader-time[data-start]");
-  if (!element || typeof Intl === "undefined") {
+  var elements = document.querySelectorAll(".reader-time[data-start]");
+  if (!elements.length || typeof Intl === "undefined") {
     return;
   }
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (!zone || zone === element.dataset.zone) {
+  if (!zone) {
     return;
   }
-  var start = new Date(element.dataset.start);
-  var end = new Date(element.dataset.end);
   var language = document.documentElement.lang || undefined;
   var format = new Intl.DateTimeFormat(language, {
-    dateStyle: "medium",
+    dateStyle: "long",
     timeStyle: "short",
     timeZone: zone,
+    numberingSystem: "latn",
   });
-  element.textContent =
-    element.dataset.label + " " + format.formatRange(start, end) + " (" + zone + ")";
-  element.hidden = false;
+  Array.prototype.forEach.call(elements, function (element) {
+    if (zone === element.dataset.zone) {
+      return;
+    }
+    var start = new Date(element.dataset.start);
+    var end = new Date(element.dataset.end);
+    element.textContent =
+      element.dataset.label + " " + format.formatRange(start, end) + " (" + zone + ")";
+    element.hidden = false;
+  });
 })();

@@ -11,6 +11,9 @@
   var INTERVAL = 3000;
   var votedLabel = live.dataset.votedLabel;
   var secretLabel = live.dataset.secretLabel;
+  // The counts come as plain numbers; they are shown grouped as the page's
+  // language groups them, in the digits the server writes (as it did on load).
+  var number = new Intl.NumberFormat(document.documentElement.lang || undefined, { numberingSystem: "latn" });
 
   function show(poll) {
     var row = document.querySelector('tr[data-poll="' + poll.id + '"]');
@@ -19,7 +22,7 @@
     }
     var voted = row.querySelector(".live-voted");
     var missing = row.querySelector(".live-missing");
-    var text = votedLabel.replace("{voted}", poll.voted).replace("{roll}", poll.roll);
+    var text = votedLabel.replace("{voted}", number.format(poll.voted)).replace("{roll}", number.format(poll.roll));
     if (voted && voted.textContent !== text) {
       voted.textContent = text;
     }

@@ -144,7 +144,7 @@ def test_a_payment_recorded_in_the_admin_updates_the_invoice(staff_client, make_
 @pytest.mark.parametrize(
     ("amount", "received_on", "message"),
     [
-        ("5000", None, "Only 1000.00 USD is outstanding"),
+        ("5000", None, "Only 1,000.00 USD is outstanding"),
         ("-1", None, "greater than or equal to 0.01"),
         ("lots", None, "Enter a number"),
         ("10", "yesterday-ish", "Enter a valid date"),

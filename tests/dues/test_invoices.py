@@ -101,7 +101,7 @@ def test_payments_make_an_invoice_partly_paid_then_paid(make_member, issue, staf
         ("0", "more than zero"),
         ("-5", "more than zero"),
         ("1.005", "two decimals"),
-        ("1000.01", "Only 1000.00 USD is outstanding"),
+        ("1000.01", "Only 1,000.00 USD is outstanding"),
         ("NaN", "more than zero"),
     ],
 )

@@ -79,7 +79,7 @@ def test_the_pdf_parses_and_says_what_is_owed(client, paris_invoice, paris_user)
     text = pdf_text(client.get(paris_invoice.get_absolute_url()).content)
     assert f"Invoice {paris_invoice.reference}" in text
     assert "Paris" in text and "Full Member" in text
-    assert "1,000.00 USD" in text and "750.00 USD" in text  # the fee, and what is left after 250
+    assert "1,000.00\u00a0USD" in text and "750.00\u00a0USD" in text  # the fee, and what is left after 250
     assert "Partly paid" in text and paris_invoice.reference in text
 
 

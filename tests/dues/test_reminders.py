@@ -110,7 +110,7 @@ def test_the_email_says_what_is_owed_and_carries_the_pdf(invoice, eager):
     delivery = notification.deliveries.select_related("notification", "contact__organisation").get()
     message = build_message(delivery, invoice)
     assert invoice.reference in message.subject and "overdue" in message.subject
-    assert "1,000.00 USD" in message.body
+    assert "1,000.00\u00a0USD" in message.body  # amount and currency kept on one line
     (attachment,) = message.attachments[:1]
     name, content, mimetype = attachment
     assert (name, mimetype) == (f"wego-invoice-{invoice.reference}.pdf", "application/pdf")

@@ -118,3 +118,34 @@ def test_each_plural_category_has_its_own_form(code, counts):
     count of a category gets that category's own translation."""
     forms = {_suspended(code, count).replace(str(count), "N") for count in counts}
     assert len(forms) == len(counts), forms
+
+
+# Short words with two meanings, a context apiece (issue 14): in the language
+# named, each meaning has its own word. (context, msgid) of one meaning, then
+# of the other, and the two translations.
+TWO_MEANINGS = [
+    ("fr", ("amount", "Paid"), (None, "Paid"), "Payé", "Payée"),  # an amount; an invoice's state
+    ("ko", ("amount", "Credited"), (None, "Credited"), "감액", "크레딧 노트로 취소됨"),
+    (
+        "ru",
+        ("how a meeting is held: in person, online or both", "Held"),
+        (None, "Held"),
+        "Формат проведения",
+        "Состоялось",
+    ),
+    ("ar", ("admin filter: whether an office is held today", "held"), (None, "held"), "شغل المنصب", "طريقة الانعقاد"),
+    ("zh-hans", ("button that switches to the language chosen", "Change"), (None, "Change"), "切换", "更改"),
+    ("ko", ("number of votes", "Votes"), ("whether a member votes", "Votes"), "득표수", "투표권"),
+    ("fr", ("an application's state before a move", "from"), (None, "from"), "ancien état", "début"),
+    ("ko", ("the date an application was sent", "Submitted"), (None, "Submitted"), "접수일", "접수됨"),
+]
+
+
+def _translated(context, msgid):
+    return translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+
+
+@pytest.mark.parametrize(("code", "one", "other", "first", "second"), TWO_MEANINGS)
+def test_a_short_word_with_two_meanings_is_translated_for_each(code, one, other, first, second):
+    with translation.override(code):
+        assert (_translated(*one), _translated(*other)) == (first, second)

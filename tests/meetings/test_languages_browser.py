@@ -1,13 +1,19 @@
 """Arabic and Chinese in a real browser (issue 14): in Arabic the directory,
 a meeting and the admin are laid out right to left, fit the screen at 390
 and 1366 px and nothing overlaps; axe-core and the Nu HTML Checker find no
-error on the public pages in Arabic and in Chinese."""
+error on the public pages in Arabic and in Chinese. A reader in another time
+zone than the meeting's reads its times in their own zone too, in their
+language, on the meeting's page and in the lists of upcoming meetings."""
 
+import datetime
 import itertools
+import zoneinfo
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
+from governance.models import Meeting
 from tests.meetings.test_html import vnu
 from tests.portal.test_accessibility import violations
 
@@ -114,3 +120,47 @@ def test_public_pages_in_arabic_and_chinese_pass_the_nu_html_checker(code, make_
         files.append(tmp_path / f"page-{number}.html")
         files[-1].write_bytes(response.content)
     assert vnu(files) == []
+
+
+# What Chromium's Intl (its CLDR) writes for 4 March 2031, 6:30 to 9:00 in
+# Paris, after the page's label: in the page's language, with the Western
+# digits the server writes (Arabic included), the reader's zone named.
+READER_TIME = {
+    "ko": "내 시간 기준: 2031년 3월 4일 오전 6:30~9:00 (Europe/Paris)",
+    "ar": "توقيتك: 4 مارس 2031، 6:30–9:00 ص (Europe/Paris)",
+}
+# The venue's own times, written by the server (wego_portal/formats/).
+VENUE_TIME = {
+    "ko": "2031년 3월 4일 오후 2:30~오후 5:00 (Asia/Seoul, UTC+9)",
+    "ar": "4 مارس 2031، 2:30 م – 5:00 م (Asia/Seoul, UTC+9)",
+}
+
+
+@pytest.mark.parametrize(("code", "locale"), [("ko", "ko-KR"), ("ar", "ar-EG")])
+def test_a_reader_in_paris_sees_a_seoul_meeting_in_their_own_time_and_language(
+    browser, live_server, log_in_browser, seoul_user, ga, term, code, locale
+):
+    seoul = zoneinfo.ZoneInfo("Asia/Seoul")
+    meeting = Meeting.objects.create(
+        body=ga,
+        term=term,
+        title="General Assembly 2031",
+        start=datetime.datetime(2031, 3, 4, 14, 30, tzinfo=seoul),
+        end=datetime.datetime(2031, 3, 4, 17, 0, tzinfo=seoul),
+        time_zone="Asia/Seoul",
+        venue="Seoul City Hall",
+    )
+    past = datetime.datetime(2020, 5, 6, 10, 0, tzinfo=seoul)
+    Meeting.objects.create(body=ga, term=term, title="GA 2020", start=past, end=past + datetime.timedelta(hours=3))
+    context = browser.new_context(locale=locale, timezone_id="Europe/Paris")
+    context.add_cookies([{"name": "django_language", "value": code, "url": live_server.url}])
+    page = context.new_page()
+    log_in_browser(page, seoul_user)
+    for path in [meeting.get_absolute_url(), reverse("meetings:list"), reverse("member_home:index")]:
+        page.goto(live_server.url + path)
+        # One line for the one upcoming meeting: a past one has none.
+        reader = page.locator(".reader-time:not([hidden])")
+        assert reader.count() == 1, path
+        assert reader.inner_text() == READER_TIME[code], path
+        assert page.locator(".when").first.inner_text() == VENUE_TIME[code], path
+    context.close()
