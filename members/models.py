@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -316,7 +317,7 @@ class MembershipStatus(models.TextChoices):
     PENDING = "pending", _("Not yet started")
     CURRENT = "current", _("Current")
     SUSPENDED = "suspended", _("Suspended")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("a membership", "Withdrawn")
     ENDED = "ended", _("Ended")
 
 
@@ -325,7 +326,7 @@ class Standing(models.TextChoices):
 
     NORMAL = "", _("As the dates say")
     SUSPENDED = "suspended", _("Suspended")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("a membership", "Withdrawn")
 
 
 class _On:
@@ -507,7 +508,7 @@ class Contact(models.Model):
         help_text=_("The login this person uses, if any."),
     )
     name = models.CharField(_("name"), max_length=200)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(pgettext_lazy("a person's position", "title"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail address"))
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     language = models.CharField(

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from members.models import MembershipCategory, Organisation, OrganisationKind
@@ -39,8 +40,8 @@ class ApplicationState(models.TextChoices):
     UNDER_REVIEW = "under_review", _("Under review")
     RECOMMENDED = "recommended", _("Recommended by the Executive Committee")
     ADMITTED = "admitted", _("Admitted")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJECTED = "rejected", pgettext_lazy("an application", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("an application", "Withdrawn")
 
 
 class Actor(models.TextChoices):

@@ -23,8 +23,10 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Organisation, with_update_field
 
@@ -216,7 +218,10 @@ class Meeting(models.Model):
     def __str__(self):
         if self.title:
             return self.title
-        return f"{self.body} {self.local_start:%Y-%m-%d}" if self.start and self.body_id else str(_("Meeting"))
+        if self.start and self.body_id:
+            # An untitled meeting is its body's on its day, as the reader writes dates.
+            return _("%(body)s, %(date)s") % {"body": self.body, "date": date_format(self.local_start, "DATE_FORMAT")}
+        return str(_("Meeting"))
 
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.slug])
@@ -629,7 +634,7 @@ class ResolutionKind(models.TextChoices):
 
 class ResolutionOutcome(models.TextChoices):
     ADOPTED = "adopted", _("Adopted")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("a resolution", "Rejected")
     ELECTED = "elected", _("Elected")
     NOT_ELECTED = "not_elected", _("Not elected")
     DEFERRED = "deferred", _("Deferred")

@@ -21,11 +21,17 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from members.languages import DefaultLanguageColumn
 from members.models import Membership, Organisation
+
+
+def _day(date):
+    """A date in a message, as the reader's language writes it."""
+    return date_format(date, "DATE_FORMAT")
 
 
 class BodySlug(models.TextChoices):
@@ -364,10 +370,10 @@ class Office(models.Model):
         if self.start_date < term.start_date or self.start_date > term.end_date:
             errors.append(
                 _("The office must start within its term (%(start)s to %(end)s).")
-                % {"start": term.start_date, "end": term.end_date}
+                % {"start": _day(term.start_date), "end": _day(term.end_date)}
             )
         if self.end_date and self.end_date > term.end_date:
-            errors.append(_("The office cannot end after its term ends (%(end)s).") % {"end": term.end_date})
+            errors.append(_("The office cannot end after its term ends (%(end)s).") % {"end": _day(term.end_date)})
         errors += self.membership_errors()
         if not errors and not self.rules_checked_by_formset:
             errors += self.rule_errors()
@@ -392,7 +398,7 @@ class Office(models.Model):
         if membership is None or not membership.category.has_vote or not membership.is_current(self.start_date):
             return [
                 _("Only current full members may hold an office: %(member)s is not one on %(date)s.")
-                % {"member": self.organisation, "date": self.start_date}
+                % {"member": self.organisation, "date": _day(self.start_date)}
             ]
         return []
 
@@ -434,8 +440,8 @@ class Office(models.Model):
                         "member": other.organisation,
                         "post": other.post,
                         "body": post.body,
-                        "start": other.start_date,
-                        "end": other.effective_end,
+                        "start": _day(other.start_date),
+                        "end": _day(other.effective_end),
                     }
                 )
                 break

@@ -138,7 +138,25 @@ TWO_MEANINGS = [
     ("ko", ("number of votes", "Votes"), ("whether a member votes", "Votes"), "득표수", "투표권"),
     ("fr", ("an application's state before a move", "from"), (None, "from"), "ancien état", "début"),
     ("ko", ("the date an application was sent", "Submitted"), (None, "Submitted"), "접수일", "접수됨"),
+    ("ko", ("an application", "Withdrawn"), ("a membership", "Withdrawn"), "철회됨", "탈퇴"),
+    ("ru", ("an application", "Withdrawn"), ("a membership", "Withdrawn"), "Отозвана", "Выход из организации"),
+    ("ko", ("an application", "Rejected"), ("a resolution", "Rejected"), "거절됨", "부결"),
+    ("zh-hans", ("an application", "Rejected"), ("a resolution", "Rejected"), "已拒绝", "未通过"),
+    ("ko", ("a person's position", "title"), (None, "title"), "직함", "제목"),
 ]
+
+
+def test_the_models_name_each_meaning_in_its_own_word():
+    """The states and fields behind TWO_MEANINGS' model words use those contexts."""
+    from governance.models.applications import ApplicationState
+    from governance.models.meetings import ResolutionOutcome
+    from members.models import Contact, MembershipStatus, Standing
+
+    with translation.override("ko"):
+        assert str(ApplicationState.WITHDRAWN.label) == "철회됨" and str(ApplicationState.REJECTED.label) == "거절됨"
+        assert str(MembershipStatus.WITHDRAWN.label) == str(Standing.WITHDRAWN.label) == "탈퇴"
+        assert str(ResolutionOutcome.REJECTED.label) == "부결"
+        assert str(Contact._meta.get_field("title").verbose_name) == "직함"
 
 
 def _translated(context, msgid):

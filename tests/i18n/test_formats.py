@@ -286,3 +286,39 @@ def test_the_admin_lists_a_meeting_at_its_own_time_in_the_readers_language(staff
     staff_client.force_login(staff_user)
     page = staff_client.get(reverse("admin:governance_meeting_changelist")).content.decode()
     assert MOMENT[code] in page
+
+
+# An untitled meeting is named after its body on its day, and a refused
+# office names its term's dates: both as the reader's language writes them.
+UNTITLED = {
+    "en": "General Assembly, March 4, 2031",
+    "fr": "Assemblée générale du 4 mars 2031",
+    "es": "Asamblea General del 4 de marzo de 2031",
+    "ko": "2031년 3월 4일 총회",
+    "ar": "الجمعية العامة، 4 مارس 2031",
+    "ru": "Генеральная ассамблея, 4 марта 2031 г.",
+    "zh-hans": "2031年3月4日全体大会",
+}
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_an_untitled_meeting_is_named_after_its_body_and_day_in_the_readers_language(meeting, code):
+    meeting.title = ""
+    with translation.override(code):
+        assert str(meeting) == UNTITLED[code]
+
+
+@pytest.mark.parametrize("code", ["en", "ko", "ru"])
+def test_an_office_outside_its_term_names_the_terms_dates_as_the_language_writes_them(posts, term, seoul, code):
+    from django.core.exceptions import ValidationError
+    from django.utils.formats import date_format
+
+    office = Office(
+        organisation=seoul, post=posts["president"], term=term, start_date=term.start_date - datetime.timedelta(days=1)
+    )
+    with translation.override(code), pytest.raises(ValidationError) as refused:
+        office.full_clean()
+    with translation.override(code):
+        expected = date_format(term.start_date, "DATE_FORMAT")
+    assert expected in " ".join(refused.value.messages)
+    assert term.start_date.isoformat() not in " ".join(refused.value.messages)
