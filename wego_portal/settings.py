@@ -142,6 +142,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # |bdi isolates names and numbers set into translated sentences
+            # (wego_portal/templatetags/bidi.py): needed wherever one is.
+            "builtins": ["wego_portal.templatetags.bidi"],
         },
     },
 ]

@@ -5,6 +5,7 @@ the visitor's choice (cookie) or browser."""
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
@@ -16,8 +17,8 @@ from .admin_csp import with_admin_policy
 # Staff sign in through allauth's protected, rate-limited login, never through
 # a second, unthrottled form.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "WeGO Portal — Secretariat"
-admin.site.site_title = "WeGO Portal"
+admin.site.site_header = _("WeGO Portal — Secretariat")
+admin.site.site_title = _("WeGO Portal")
 # The admin's pages carry the hashes of third-party inline attributes.
 admin.site.admin_view = with_admin_policy(admin.site.admin_view)
 

@@ -10,6 +10,9 @@
     }
     var charts = JSON.parse(source.textContent);
     var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    // In Arabic the charts read from the right, as the page does: the first
+    // bar (the table's first row) on the right, the values' axis on the right.
+    var rtl = document.documentElement.dir === "rtl";
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       var data = charts[canvas.getAttribute("data-chart")];
       if (!data) {
@@ -22,7 +25,11 @@
           animation: reduced ? false : undefined,
           responsive: true,
           maintainAspectRatio: false,
-          plugins: { legend: { display: data.datasets.length > 1 || data.type === "doughnut" } },
+          plugins: {
+            legend: { display: data.datasets.length > 1 || data.type === "doughnut", rtl: rtl },
+            tooltip: { rtl: rtl },
+          },
+          scales: data.type === "doughnut" ? {} : { x: { reverse: rtl }, y: { position: rtl ? "right" : "left" } },
         },
       });
       canvas.setAttribute("data-drawn", "1");

@@ -110,7 +110,7 @@ def test_the_member_sees_its_invoices_payments_and_vote(client, paris_invoice, p
     page = client.get(reverse("member_home:index")).content.decode()
     assert paris_invoice.reference in page and paris_invoice.get_absolute_url() in page
     assert "TRF-PARIS-1" in page and "Partly paid" in page
-    assert "Paris carries a vote in the General Assembly." in page
+    assert "<bdi>Paris</bdi> carries a vote in the General Assembly." in page
 
 
 def test_a_member_in_arrears_is_told_why_on_its_page(client, overdue_invoice, make_user, make_contact):
