@@ -12,20 +12,7 @@
   if (!element || !element.dataset.points || typeof L === "undefined") {
     return;
   }
-  var map = L.map(element, { scrollWheelZoom: false, worldCopyJump: true, zoomControl: false });
-  // Leaflet's own buttons say "Zoom in" in every language: the page's words
-  // instead, and on the reading side's corner (the right in Arabic).
-  L.control
-    .zoom({
-      zoomInTitle: element.dataset.zoomIn,
-      zoomOutTitle: element.dataset.zoomOut,
-      position: document.documentElement.dir === "rtl" ? "topright" : "topleft",
-    })
-    .addTo(map);
-  L.tileLayer(element.dataset.tiles, {
-    maxZoom: 18,
-    attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
-  }).addTo(map);
+  var map = window.wegoMap(element, { worldCopyJump: true });
   map.setView([20, 10], 1);
 
   function profileLink(point) {
