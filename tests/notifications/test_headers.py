@@ -2,7 +2,6 @@
 encoded within RFC 2047's limits: encoded-words of at most 75 characters,
 header lines folded, and read back intact by Python's email package."""
 
-import re
 from email import message_from_bytes, policy
 from unittest import mock
 
@@ -15,6 +14,7 @@ from governance.notifications.emails import build_message
 from governance.notifications.models import NotificationKind
 from governance.notifications.services import notify
 from members.mail import encoded_words
+from tests.notifications.mail_headers import ENCODED_WORD, head_of, subject_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -26,24 +26,16 @@ FRENCH = (
     "Convocation de la 9e Assemblée générale de l’Organisation mondiale des villes intelligentes "
     "et durables, le 6 janvier 2027 à l’Hôtel de Ville de Séoul — inscription des délégués"
 )
-ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 
 
 def check_subject(raw, expected):
     """The Subject of a message on the wire: its encoded-words, its lines,
     and what a reader decodes."""
-    head = raw.split(b"\r\n\r\n", 1)[0] if b"\r\n\r\n" in raw else raw.split(b"\n\n", 1)[0]
-    lines = head.decode("ascii").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("Subject:"))
-    subject_lines = [lines[start]]
-    for line in lines[start + 1 :]:
-        if not line[:1].isspace():
-            break
-        subject_lines.append(line)
-    words = ENCODED_WORD.findall(" ".join(subject_lines))
+    folded = subject_lines(head_of(raw))
+    words = ENCODED_WORD.findall(" ".join(folded))
     assert len(words) > 1, "a subject this long takes several encoded-words"
     assert max(len(word) for word in words) <= 75, [len(word) for word in words]
-    assert max(len(line) for line in subject_lines) <= 78, subject_lines
+    assert max(len(line) for line in folded) <= 78, folded
     assert message_from_bytes(raw, policy=policy.default)["Subject"] == expected
 
 

@@ -84,6 +84,7 @@ from members.models import ContactRoleType
 from tests.applications.conftest import excom_item, ga_item, letter, run  # noqa: F401  (fixtures)
 from tests.meetings.conftest import tiny_pdf
 from tests.notifications.conftest import wait_for
+from tests.notifications.mail_headers import ENCODED_WORD, head_of, subject_lines
 from tests.notifications.test_worker import WORKER_SETTINGS
 
 SOURCE = settings.LANGUAGE_CODE  # the language the templates are written in
@@ -675,27 +676,18 @@ def check_reading(kind, language, world, delivery):
     check_headers(local, delivery, where)
 
 
-ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
-
-
 def check_headers(reading, delivery, where):
     """ASCII headers; a non-ASCII subject in short encoded-words on short
     lines (RFC 2047, 5322); both read back as they were written."""
-    head = re.split(rb"\r?\n\r?\n", reading.raw, maxsplit=1)[0]
+    head = head_of(reading.raw)
     assert head.isascii(), f"{where}: 8-bit bytes in the headers"
-    lines = head.decode("ascii").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("Subject:"))
-    subject_lines = [lines[start]]
-    for line in lines[start + 1 :]:
-        if not line[:1].isspace():
-            break
-        subject_lines.append(line)
+    folded = subject_lines(head)
     subject = normal(reading.message.subject)
     if not subject.isascii():
-        words = ENCODED_WORD.findall(" ".join(subject_lines))
+        words = ENCODED_WORD.findall(" ".join(folded))
         assert words, f"{where}: a non-ASCII subject not in encoded-words"
         assert max(len(word) for word in words) <= 75, f"{where}: {[len(w) for w in words]}"
-    assert max(len(line) for line in subject_lines) <= 78, f"{where}: {subject_lines}"
+    assert max(len(line) for line in folded) <= 78, f"{where}: {folded}"
     assert normal(reading.parsed["Subject"]) == subject
     ((name, address),) = getaddresses([str(make_header(decode_header(reading.parsed["To"])))])
     assert (name, address) == (delivery.name, delivery.email), f"{where}: To: {reading.parsed['To']!r}"
