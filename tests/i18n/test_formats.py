@@ -322,3 +322,12 @@ def test_an_office_outside_its_term_names_the_terms_dates_as_the_language_writes
         expected = date_format(term.start_date, "DATE_FORMAT")
     assert expected in " ".join(refused.value.messages)
     assert term.start_date.isoformat() not in " ".join(refused.value.messages)
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_a_terms_dates_end_in_one_full_stop_where_the_date_itself_ends_in_one(code):
+    """Russian dates end in "г.": the sentence around them adds no second stop."""
+    term = Term(name="2025–2027", start_date=datetime.date(2025, 1, 1), end_date=datetime.date(2027, 12, 31))
+    with translation.override(code):
+        text = render_to_string("governance/term_dates.html", {"term": term}).strip()
+    assert ".." not in text, text
