@@ -267,7 +267,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                 "title": self.TITLES[action],
                 "opts": self.model._meta,
                 "action": action,
-                "applications": queryset.select_related("category"),
+                "queryset": queryset.select_related("category"),
                 "form": form,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             }
