@@ -29,7 +29,12 @@ def money(value, currency):
     return f"{amount(value)}{NO_BREAK_SPACE}{currency}"
 
 
-# --- Spans of time -----------------------------------------------------------------
+# --- Days and spans of time ----------------------------------------------------------
+def day(value):
+    """A day as the language writes it in running text: "March 4, 2031", "4 mars 2031"."""
+    return formats.date_format(value, "DATE_FORMAT")
+
+
 def _span_pattern():
     # Translators: a span of time, e.g. a meeting's start and end or a
     # membership year's first and last day; the dash as your language writes it.
@@ -43,7 +48,7 @@ def span(start, end):
 
 def date_span(first, last):
     """A span of days, e.g. a membership year: "January 1, 2026 – December 31, 2026"."""
-    return span(formats.date_format(first, "DATE_FORMAT"), formats.date_format(last, "DATE_FORMAT"))
+    return span(day(first), day(last))
 
 
 # --- A meeting's times, in its own time zone ----------------------------------------

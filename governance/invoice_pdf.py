@@ -12,7 +12,6 @@ what the invoice carries) is printed as "?" rather than failing.
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from fpdf import FPDF
@@ -27,10 +26,6 @@ ENCODING = "windows-1252"
 
 def _printable(text):
     return str(text).encode(ENCODING, "replace").decode(ENCODING)
-
-
-def _date(day):
-    return date_format(day, "DATE_FORMAT")
 
 
 def language():
@@ -75,12 +70,12 @@ def _render(invoice, payments):
     pdf.line_pair(_("Country"), organisation.country.name)
     pdf.line_pair(_("Category"), invoice.category_name)
     pdf.line_pair(_("Membership year"), formats.date_span(invoice.period_start, invoice.period_end))
-    pdf.line_pair(_("Issued on"), _date(invoice.issued_on))
+    pdf.line_pair(_("Issued on"), formats.day(invoice.issued_on))
     if credit_note:
         pdf.line_pair(_("Cancels invoice"), invoice.credits.reference if invoice.credits_id else "")
         pdf.line_pair(_("Reason"), invoice.reason)
     else:
-        pdf.line_pair(_("Due on"), _date(invoice.due_on))
+        pdf.line_pair(_("Due on"), formats.day(invoice.due_on))
     pdf.ln(4)
     # "Credited" is also an invoice's state: here, the credit note's amount.
     label = pgettext("amount", "Credited") if credit_note else _("Yearly dues")
@@ -89,7 +84,7 @@ def _render(invoice, payments):
     if not credit_note:
         for payment in payments:
             pdf.line_pair(
-                _("Paid on %(date)s") % {"date": _date(payment.received_on)},
+                _("Paid on %(date)s") % {"date": formats.day(payment.received_on)},
                 formats.money(payment.amount, invoice.currency),
             )
         pdf.line_pair(_("Outstanding"), formats.money(invoice.outstanding, invoice.currency), True)

@@ -21,17 +21,13 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from members.languages import DefaultLanguageColumn
 from members.models import Membership, Organisation
 
-
-def _day(date):
-    """A date in a message, as the reader's language writes it."""
-    return date_format(date, "DATE_FORMAT")
+from ..formats import day
 
 
 class BodySlug(models.TextChoices):
@@ -370,10 +366,10 @@ class Office(models.Model):
         if self.start_date < term.start_date or self.start_date > term.end_date:
             errors.append(
                 _("The office must start within its term (%(start)s to %(end)s).")
-                % {"start": _day(term.start_date), "end": _day(term.end_date)}
+                % {"start": day(term.start_date), "end": day(term.end_date)}
             )
         if self.end_date and self.end_date > term.end_date:
-            errors.append(_("The office cannot end after its term ends (%(end)s).") % {"end": _day(term.end_date)})
+            errors.append(_("The office cannot end after its term ends (%(end)s).") % {"end": day(term.end_date)})
         errors += self.membership_errors()
         if not errors and not self.rules_checked_by_formset:
             errors += self.rule_errors()
@@ -398,7 +394,7 @@ class Office(models.Model):
         if membership is None or not membership.category.has_vote or not membership.is_current(self.start_date):
             return [
                 _("Only current full members may hold an office: %(member)s is not one on %(date)s.")
-                % {"member": self.organisation, "date": _day(self.start_date)}
+                % {"member": self.organisation, "date": day(self.start_date)}
             ]
         return []
 
@@ -440,8 +436,8 @@ class Office(models.Model):
                         "member": other.organisation,
                         "post": other.post,
                         "body": post.body,
-                        "start": _day(other.start_date),
-                        "end": _day(other.effective_end),
+                        "start": day(other.start_date),
+                        "end": day(other.effective_end),
                     }
                 )
                 break

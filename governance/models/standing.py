@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation
 
+from ..formats import day
 from .dues import Invoice
 
 # A full member: its membership's category carries the vote in the General
@@ -67,11 +67,6 @@ class Vote:
         return self.entitled
 
 
-def _day(day):
-    """A day in a reason given to the member, as its language writes days."""
-    return date_format(day, "DATE_FORMAT")
-
-
 def vote_of(organisation, on=None):
     """The :class:`Vote` of ``organisation`` on ``on`` (default today), by the
     same rule as :func:`voting_members`."""
@@ -86,13 +81,13 @@ def vote_of(organisation, on=None):
         return Vote(False, message % {"member": organisation})
     if not membership.is_current(on):
         message = _("%(member)s is not a current member on %(date)s.")
-        return Vote(False, message % {"member": organisation, "date": _day(on)})
+        return Vote(False, message % {"member": organisation, "date": day(on)})
     overdue = Invoice.objects.in_arrears(on).filter(organisation=organisation).order_by("due_on").first()
     if overdue is not None:
         message = _(
             "%(member)s is in arrears: invoice %(invoice)s, due on %(due)s, is unpaid past its grace period. "
             "It carries a vote again once the invoice is paid."
         )
-        due = _day(overdue.due_on)
+        due = day(overdue.due_on)
         return Vote(False, message % {"member": organisation, "invoice": overdue.reference, "due": due})
     return Vote(True)
